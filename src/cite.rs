@@ -1,0 +1,586 @@
+//! Sources and citations, formatted ONCE with hayagriva (CSL styles) for every format.
+//!
+//! Vancouver, AMA and APA are bundled CSL files (see `assets/styles/README.md`); a project may
+//! name its own `.csl` file. The output is tidied to match citeproc's spacing, and a DOI or
+//! PMID the style leaves out is appended so that patients and clinicians can find the source.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use hayagriva::citationberg::{
+    CitationFormat, FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
+    StyleCategory, VerticalAlign,
+};
+use hayagriva::types::{
+    Date as HDate, EntryType, FormatString, MaybeTyped, Numeric, PageRanges, Person, Publisher,
+    QualifiedUrl,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
+    ElemChildren, Entry, Formatting,
+};
+use serde::Serialize;
+
+use crate::content::front_matter::SourceTable;
+use crate::diagnostic::{Diagnostic, SourceText};
+use crate::model::CitationStyle;
+
+/// A source a handout may cite.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub key: String,
+    pub entry: Entry,
+    /// Where it is defined (bibliography file or front matter), for messages.
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl Source {
+    pub fn doi(&self) -> Option<&str> {
+        self.entry.doi()
+    }
+
+    pub fn pmid(&self) -> Option<&str> {
+        self.entry.pmid()
+    }
+}
+
+/// A piece of formatted reference text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Run {
+    pub text: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub italic: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bold: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub superscript: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// The runs' text without formatting.
+pub fn plain(runs: &[Run]) -> String {
+    runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+/// `vancouver`, `ama`, `apa`, or a `.csl` file relative to the file that names it.
+pub fn style_from_name(
+    name: &str,
+    resolve: &dyn Fn(&str) -> Result<PathBuf, String>,
+) -> Result<CitationStyle, String> {
+    match name {
+        "vancouver" => Ok(CitationStyle::Vancouver),
+        "ama" => Ok(CitationStyle::Ama),
+        "apa" => Ok(CitationStyle::Apa),
+        path if path.ends_with(".csl") => resolve(path)
+            .map(CitationStyle::File)
+            .map_err(|why| format!("citation style `{path}`: {why}")),
+        other => Err(format!(
+            "unknown citation style `{other}`: use \"vancouver\" (the default), \"ama\", \"apa\" or the path of a .csl file{}",
+            crate::diagnostic::did_you_mean(other, ["vancouver", "ama", "apa"])
+                .map(|n| format!(" (did you mean \"{n}\"?)"))
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// Parsed styles and locales, loaded once per process.
+pub struct Styles {
+    locales: Vec<Locale>,
+    parsed: Mutex<HashMap<CitationStyle, Arc<IndependentStyle>>>,
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Styles {
+            locales: hayagriva::archive::locales(),
+            parsed: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Styles {
+    /// The parsed style (cached).
+    /// The CSL locales (hayagriva's built-in set).
+    pub fn locales(&self) -> &[Locale] {
+        &self.locales
+    }
+
+    pub fn get(&self, style: &CitationStyle) -> Result<Arc<IndependentStyle>, String> {
+        let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = parsed.get(style) {
+            return Ok(found.clone());
+        }
+        let (name, xml) = match style {
+            CitationStyle::Vancouver => (
+                "vancouver".to_string(),
+                include_str!("../assets/styles/vancouver.csl").to_string(),
+            ),
+            CitationStyle::Ama => (
+                "ama".to_string(),
+                include_str!("../assets/styles/ama.csl").to_string(),
+            ),
+            CitationStyle::Apa => (
+                "apa".to_string(),
+                include_str!("../assets/styles/apa.csl").to_string(),
+            ),
+            CitationStyle::File(path) => {
+                let display = crate::diagnostic::display_path(path);
+                let text = crate::content::read_text(path, &display).map_err(|d| d.message)?;
+                (display.display().to_string(), text)
+            }
+        };
+        let independent = match Style::from_xml(&xml) {
+            Ok(Style::Independent(s)) => s,
+            Ok(Style::Dependent(d)) => {
+                return Err(format!(
+                    "citation style {name} is a dependent style; use its parent style {} instead",
+                    d.parent_link.href
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "citation style {name} is not a valid CSL style: {e} ({})",
+                    e.source
+                ));
+            }
+        };
+        let independent = Arc::new(independent);
+        parsed.insert(style.clone(), independent.clone());
+        Ok(independent)
+    }
+}
+
+/// One formatted appendix entry.
+#[derive(Debug, Clone)]
+pub struct FormattedEntry {
+    pub key: String,
+    pub label: String,
+    pub runs: Vec<Run>,
+}
+
+/// The appendix and the in-text citations of one selection.
+#[derive(Debug, Clone)]
+pub struct Formatted {
+    /// Whether the style numbers its citations.
+    pub numeric: bool,
+    /// The appendix in the style's order.
+    pub entries: Vec<FormattedEntry>,
+    /// Each citation group as the style renders it in the text, in order.
+    pub citations: Vec<Vec<Run>>,
+}
+
+/// Formats the citation `groups` (keys in order of appearance) with `style`.
+pub fn format(
+    sources: &[Source],
+    groups: &[Vec<String>],
+    style: &IndependentStyle,
+    locales: &[Locale],
+    lang: &str,
+) -> Formatted {
+    let numeric = style.info.category.iter().any(|c| {
+        matches!(
+            c,
+            StyleCategory::CitationFormat {
+                format: CitationFormat::Numeric
+            }
+        )
+    });
+    let by_key: HashMap<&str, Entry> = sources
+        .iter()
+        .map(|s| (s.key.as_str(), prepare(&s.entry, numeric)))
+        .collect();
+    let locale = locales
+        .iter()
+        .filter_map(|l| l.lang.clone())
+        .find(|code| code.0 == lang || code.0.split('-').next() == Some(lang));
+    let mut driver = BibliographyDriver::new();
+    for group in groups {
+        let items = group
+            .iter()
+            .filter_map(|key| by_key.get(key.as_str()))
+            .map(CitationItem::with_entry)
+            .collect();
+        driver.citation(CitationRequest::from_items(items, style, locales));
+    }
+    let rendered = driver.finish(BibliographyRequest {
+        style,
+        locale: locale.clone().map(|l| LocaleCode(l.0)),
+        locale_files: locales,
+    });
+    let citations = rendered
+        .citations
+        .iter()
+        .map(|c| tidy(runs_of(&c.citation)))
+        .collect();
+    let entries = rendered
+        .bibliography
+        .map(|b| b.items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|item| {
+            let label = item
+                .first_field
+                .map(|f| plain(&runs_of(&ElemChildren(vec![f]))))
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            let mut runs = tidy(runs_of(&item.content));
+            if let Some(source) = sources.iter().find(|s| s.key == item.key) {
+                append_identifiers(&mut runs, source);
+            }
+            FormattedEntry {
+                key: item.key,
+                label,
+                runs,
+            }
+        })
+        .collect();
+    Formatted {
+        numeric,
+        entries,
+        citations,
+    }
+}
+
+/// BibTeX's `and others` as the style expects it: "et al." for numeric (medical) styles,
+/// dropped for author-date styles, which add "et al." themselves.
+fn prepare(entry: &Entry, numeric: bool) -> Entry {
+    let mut entry = entry.clone();
+    if let Some(authors) = entry.authors() {
+        let others = |p: &Person| p.name == "others" && p.given_name.is_none();
+        if authors.iter().any(others) {
+            let fixed: Vec<Person> = if numeric {
+                authors
+                    .iter()
+                    .map(|p| {
+                        if others(p) {
+                            institution("et al.")
+                        } else {
+                            p.clone()
+                        }
+                    })
+                    .collect()
+            } else {
+                authors.iter().filter(|p| !others(p)).cloned().collect()
+            };
+            entry.set_authors(fixed);
+        }
+    }
+    entry
+}
+
+/// Appends ` doi:…` / ` PMID: …` (as links) when the style printed neither.
+fn append_identifiers(runs: &mut Vec<Run>, source: &Source) {
+    let text = plain(runs);
+    if let Some(doi) = source.doi().filter(|d| !text.contains(*d)) {
+        runs.push(Run {
+            text: " doi:".into(),
+            ..Run::default()
+        });
+        runs.push(Run {
+            text: doi.to_string(),
+            link: Some(format!("https://doi.org/{doi}")),
+            ..Run::default()
+        });
+    }
+    if let Some(pmid) = source.pmid().filter(|p| !text.contains(*p)) {
+        runs.push(Run {
+            text: " PMID: ".into(),
+            ..Run::default()
+        });
+        runs.push(Run {
+            text: pmid.to_string(),
+            link: Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/")),
+            ..Run::default()
+        });
+    }
+}
+
+fn runs_of(children: &ElemChildren) -> Vec<Run> {
+    let mut runs = Vec::new();
+    walk(children, &mut runs);
+    runs
+}
+
+fn walk(children: &ElemChildren, runs: &mut Vec<Run>) {
+    for child in &children.0 {
+        match child {
+            ElemChild::Text(f) => runs.push(run(&f.text, &f.formatting, None)),
+            ElemChild::Elem(e) => walk(&e.children, runs),
+            ElemChild::Markup(m) => runs.push(Run {
+                text: m.clone(),
+                ..Run::default()
+            }),
+            ElemChild::Link { text, url } => {
+                runs.push(run(&text.text, &text.formatting, Some(url.clone())))
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+}
+
+fn run(text: &str, formatting: &Formatting, link: Option<String>) -> Run {
+    Run {
+        text: text.to_string(),
+        italic: formatting.font_style == FontStyle::Italic,
+        bold: formatting.font_weight == FontWeight::Bold,
+        superscript: formatting.vertical_align == VerticalAlign::Sup,
+        link,
+    }
+}
+
+/// citeproc's spacing: no doubled spaces, no space before `; , . :`, no space at the ends.
+/// (hayagriva writes "2016 ;29(2)" and leaves trailing spaces.)
+fn tidy(runs: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
+    for mut r in runs {
+        let mut text = String::with_capacity(r.text.len());
+        for c in r.text.chars() {
+            let before_space = if text.is_empty() {
+                out.last().is_some_and(|p: &Run| p.text.ends_with(' '))
+            } else {
+                text.ends_with(' ')
+            };
+            if c == ' ' && (before_space || (text.is_empty() && out.is_empty())) {
+                continue;
+            }
+            if matches!(c, ';' | ',' | '.' | ':') && before_space {
+                if text.is_empty() {
+                    if let Some(prev) = out.last_mut() {
+                        prev.text.pop();
+                    }
+                } else {
+                    text.pop();
+                }
+            }
+            text.push(c);
+        }
+        r.text = text;
+        out.push(r);
+    }
+    out.retain(|r| !r.text.is_empty());
+    while let Some(last) = out.last_mut() {
+        let trimmed = last.text.trim_end().len();
+        last.text.truncate(trimmed);
+        if !last.text.is_empty() {
+            break;
+        }
+        out.pop();
+    }
+    out
+}
+
+/// Parses a BibTeX/BibLaTeX file; every problem at its line and column.
+pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>> {
+    let library = hayagriva::io::from_biblatex_str(&source.text).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| {
+                let (span, message) = match &e {
+                    hayagriva::io::BibLaTeXError::Parse(p) => (p.span.clone(), p.kind.to_string()),
+                    hayagriva::io::BibLaTeXError::Type(t) => (t.span.clone(), t.kind.to_string()),
+                };
+                source
+                    .error_at(span.start, "bibliography", format!("BibTeX: {message}"))
+                    .hint("check the entry's braces, commas and field values")
+            })
+            .collect::<Vec<_>>()
+    })?;
+    // hayagriva ignores BibTeX's `pmid` field; read it from the raw entry.
+    let raw = biblatex::Bibliography::parse(&source.text).ok();
+    Ok(library
+        .iter()
+        .map(|entry| {
+            let key = entry.key().to_string();
+            let offset = source
+                .text
+                .find(&format!("{{{key},"))
+                .or_else(|| source.text.find(&key))
+                .unwrap_or(0);
+            let mut entry = entry.clone();
+            if entry.pmid().is_none()
+                && let Some(pmid) = raw
+                    .as_ref()
+                    .and_then(|b| b.get(&key))
+                    .and_then(|e| e.fields.get("pmid"))
+                    .map(|chunks| {
+                        use biblatex::ChunksExt;
+                        chunks.format_verbatim()
+                    })
+            {
+                entry.set_pmid(pmid.trim().to_string());
+            }
+            Source {
+                key,
+                entry,
+                path: source.path.clone(),
+                line: source.line_col(offset).0,
+            }
+        })
+        .collect())
+}
+
+/// Builds a source from an inline `[[sources]]` table.
+pub fn source_from_table(
+    table: &SourceTable,
+    source: &SourceText,
+    offset: usize,
+) -> Result<Source, Diagnostic> {
+    let key = table.id.get_ref().trim().to_string();
+    let error = |message: String| source.error_at(offset, "source", message);
+    if key.is_empty() || key.contains(char::is_whitespace) {
+        return Err(error(format!("source id `{key}` is empty or has spaces"))
+            .hint("use an id like `kerig2016`"));
+    }
+    let kind_name = table
+        .kind
+        .as_ref()
+        .map_or("article", |k| k.get_ref().as_str());
+    let kind = match kind_name {
+        "article" => EntryType::Article,
+        "book" => EntryType::Book,
+        "chapter" => EntryType::Chapter,
+        "report" => EntryType::Report,
+        "webpage" | "web" => EntryType::Web,
+        "misc" => EntryType::Misc,
+        other => {
+            return Err(error(format!("source `{key}` has unknown type `{other}`"))
+                .hint("types are article, book, chapter, report, webpage and misc"));
+        }
+    };
+    let mut entry = Entry::new(&key, kind);
+    entry.set_title(FormatString::with_value(table.title.trim()));
+    if !table.authors.is_empty() {
+        entry.set_authors(table.authors.iter().map(|name| person(name)).collect());
+    }
+    if let Some(year) = table.year {
+        let year =
+            i32::try_from(year).map_err(|_| error(format!("source `{key}` has year {year}")))?;
+        entry.set_date(HDate::from_year(year));
+    }
+    if let Some(pages) = &table.pages {
+        entry.set_page_range(
+            pages
+                .text()
+                .parse::<MaybeTyped<PageRanges>>()
+                .unwrap_or_else(|never| match never {}),
+        );
+    }
+    if let Some(doi) = &table.doi {
+        entry.set_doi(
+            doi.trim()
+                .trim_start_matches("https://doi.org/")
+                .to_string(),
+        );
+    }
+    if let Some(pmid) = &table.pmid {
+        entry.set_pmid(pmid.text());
+    }
+    if let Some(url) = &table.url {
+        let mut parsed: QualifiedUrl = url
+            .parse()
+            .map_err(|e| error(format!("source `{key}` has an invalid url `{url}`: {e}")))?;
+        if let Some(d) = table.accessed.as_ref().and_then(|d| d.date) {
+            parsed.visit_date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+                .parse()
+                .ok();
+        }
+        entry.set_url(parsed);
+    }
+    if let Some(publisher) = &table.publisher {
+        entry.set_publisher(Publisher::new(
+            Some(FormatString::with_value(publisher.as_str())),
+            None,
+        ));
+    }
+    if table.journal.is_some() || table.volume.is_some() || table.issue.is_some() {
+        let mut parent = Entry::new(
+            &key,
+            if kind == EntryType::Article {
+                EntryType::Periodical
+            } else {
+                EntryType::Book
+            },
+        );
+        if let Some(journal) = &table.journal {
+            parent.set_title(FormatString::with_value(journal.trim()));
+        }
+        if let Some(volume) = &table.volume {
+            parent.set_volume(
+                volume
+                    .text()
+                    .parse::<MaybeTyped<Numeric>>()
+                    .unwrap_or_else(|never| match never {}),
+            );
+        }
+        if let Some(issue) = &table.issue {
+            parent.set_issue(
+                issue
+                    .text()
+                    .parse::<MaybeTyped<Numeric>>()
+                    .unwrap_or_else(|never| match never {}),
+            );
+        }
+        entry.set_parents(vec![parent]);
+    }
+    Ok(Source {
+        key,
+        entry,
+        path: source.path.clone(),
+        line: source.line_col(offset).0,
+    })
+}
+
+/// "Family, Given" is a person; a name without a comma is an organisation, kept whole.
+fn person(name: &str) -> Person {
+    match name.split_once(',') {
+        Some(_) => name.parse::<Person>().unwrap_or_else(|_| institution(name)),
+        None => institution(name.trim()),
+    }
+}
+
+fn institution(name: &str) -> Person {
+    Person {
+        name: name.to_string(),
+        given_name: None,
+        prefix: None,
+        suffix: None,
+        comma_suffix: false,
+        alias: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_matches_citeproc_spacing() {
+        let runs = vec![
+            Run {
+                text: "Journal. 2016 ".into(),
+                ..Run::default()
+            },
+            Run {
+                text: ";29(2):111–9. ".into(),
+                ..Run::default()
+            },
+            Run {
+                text: "Avoidance [Internet].  [cited]".into(),
+                italic: true,
+                ..Run::default()
+            },
+            Run {
+                text: " ".into(),
+                ..Run::default()
+            },
+        ];
+        assert_eq!(
+            plain(&tidy(runs)),
+            "Journal. 2016;29(2):111–9. Avoidance [Internet]. [cited]"
+        );
+    }
+}

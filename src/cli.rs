@@ -1,0 +1,65 @@
+//! The command line. The doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Write a patient handout once; get a print-ready, accessible PDF leaflet, an EPUB booklet
+/// and SMS-length text messages from it.
+///
+/// A handout is a Markdown file with TOML front matter between `+++` lines, usually in
+/// `content/`. Settings shared by all handouts live in `handout.toml` at the project root.
+///
+/// Exit codes: 0 success, 1 problems in the content (each printed as path:line:column),
+/// 2 usage errors.
+#[derive(Debug, Parser)]
+#[command(name = "handout", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build handouts into every format their output profiles ask for.
+    ///
+    /// Output goes to DIR/<slug>/<profile>.<ext>. Files are written atomically: a failed build
+    /// never leaves a partial file, and one bad handout does not stop the others.
+    Build {
+        /// Handout files or folders of handouts.
+        #[arg(default_value = "content")]
+        paths: Vec<PathBuf>,
+        /// Output folder [default: dist/ in the project root].
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Build only this profile (repeatable), e.g. `--profile leaflet`.
+        #[arg(long, value_name = "NAME")]
+        profile: Vec<String>,
+        /// Print only errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Parse and validate handouts without writing anything.
+    ///
+    /// Every problem is printed as `path:line:column: error[code]: message` with a hint.
+    Check {
+        /// Handout files or folders of handouts.
+        #[arg(default_value = "content")]
+        paths: Vec<PathBuf>,
+        /// Print the findings as one JSON array (path, line, column, severity, code, message,
+        /// hint, profile).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List handouts, their sections (id and title) and their output profiles.
+    List {
+        /// Handout files or folders of handouts.
+        #[arg(default_value = "content")]
+        paths: Vec<PathBuf>,
+    },
+    /// Create content/SLUG.md from a template that passes `check`.
+    New {
+        /// The new handout's slug: lower-case letters, digits and `-`, e.g. `sleep-hygiene`.
+        slug: String,
+    },
+}

@@ -1,0 +1,43 @@
+//! Decoding images with limits, so that a truncated file, a file that lies about its format
+//! or a decompression bomb is refused with a message instead of being loaded.
+
+use std::path::Path;
+
+use image::{DynamicImage, ImageReader, Limits};
+
+/// Largest image accepted, in pixels per side; a 300 dpi full-page photo is about 2550 × 3300.
+pub const MAX_SIDE: u32 = 12_000;
+/// Most memory one decoded image may take.
+pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Decodes the image at `path`, guessing the format from its content, not its name.
+pub fn decode(path: &Path) -> Result<DynamicImage, String> {
+    let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
+    let mut reader = reader
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if reader.format().is_none() {
+        return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => format!(
+            "it is larger than {MAX_SIDE} × {MAX_SIDE} pixels or {} MB decoded; scale it down",
+            MAX_DECODED_BYTES / 1024 / 1024
+        ),
+        other => format!("it cannot be decoded: {other}"),
+    })
+}
+
+/// Encodes an image as PNG.
+pub fn to_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| format!("cannot encode PNG: {e}"))?;
+    Ok(out.into_inner())
+}

@@ -1,0 +1,160 @@
+//! The `handout` binary: parse arguments, call the library, print problems once, exit.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use handout::cli::{Cli, Command};
+use handout::diagnostic::Diagnostic;
+use handout::model::Format;
+
+/// Content problems: the files need fixing.
+const EXIT_CONTENT: u8 = 1;
+/// Usage problems: the command line needs fixing.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Build {
+            paths,
+            output,
+            profile,
+            quiet,
+        } => {
+            let loaded = handout::load(&paths)?;
+            let started = std::time::Instant::now();
+            let report = handout::build(&loaded, output.as_deref(), &profile);
+            let errors = print_diagnostics(&report.diagnostics);
+            if !quiet {
+                for path in &report.written {
+                    println!("wrote {}", path.display());
+                }
+                println!(
+                    "built {} files for {} handouts in {:.2} s ({} errors)",
+                    report.written.len(),
+                    report.handouts,
+                    started.elapsed().as_secs_f64(),
+                    errors
+                );
+            }
+            Ok(exit(errors))
+        }
+        Command::Check { paths, json } => {
+            let loaded = handout::load(&paths)?;
+            let diagnostics = handout::check(&loaded);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize")
+                );
+            } else {
+                print_diagnostics(&diagnostics);
+                if diagnostics.is_empty() {
+                    println!("checked {} handouts: no problems", loaded.handouts.len());
+                }
+            }
+            Ok(exit(errors))
+        }
+        Command::List { paths } => {
+            let loaded = handout::load(&paths)?;
+            let errors = print_diagnostics(&loaded.diagnostics);
+            let mut out = std::io::stdout().lock();
+            for (_, h) in &loaded.handouts {
+                let _ = writeln!(
+                    out,
+                    "{}  {}  [{}]  {}",
+                    h.meta.slug,
+                    h.meta.title,
+                    h.meta.lang,
+                    h.path.display()
+                );
+                let _ = writeln!(out, "  sections:");
+                for s in &h.sections {
+                    let title = if s.id == handout::model::Section::INTRO {
+                        h.strings.introduction.clone()
+                    } else {
+                        s.title()
+                    };
+                    let _ = writeln!(out, "    {:<20} {}", s.id, title);
+                }
+                let _ = writeln!(out, "  profiles:");
+                for p in &h.profiles {
+                    let sections = match &p.sections {
+                        handout::model::SectionChoice::All => "all".to_string(),
+                        handout::model::SectionChoice::List(ids) => ids.join(", "),
+                    };
+                    let exclude = if p.exclude.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" except {}", p.exclude.join(", "))
+                    };
+                    let ext = match p.format() {
+                        Format::Pdf => "pdf",
+                        Format::Epub => "epub",
+                        Format::Sms => "txt",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    {:<20} {:<5} sections: {sections}{exclude} -> {}.{ext}",
+                        p.name,
+                        p.format().name(),
+                        p.name
+                    );
+                }
+            }
+            Ok(exit(errors))
+        }
+        Command::New { slug } => {
+            if !handout::content::is_slug(&slug) {
+                return Err(format!(
+                    "`{slug}` is not a valid slug: use lower-case letters, digits and `-`, e.g. `sleep-hygiene`"
+                ));
+            }
+            let path = Path::new("content").join(format!("{slug}.md"));
+            if path.exists() {
+                return Err(format!(
+                    "{} already exists; choose another slug or edit that file",
+                    path.display()
+                ));
+            }
+            handout::output::write_atomic(&path, handout::new_handout_text(&slug).as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!(
+                "created {}\nnext: edit it, then run `handout check {}`",
+                path.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints each finding once on stderr; returns the number of errors.
+fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+fn exit(errors: usize) -> ExitCode {
+    if errors > 0 {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,122 @@
+//! The booklet's cover, and the images it carries.
+
+use std::path::Path;
+
+use crate::images;
+use crate::render::epub::xhtml::escape;
+
+const WIDTH: u32 = 1200;
+const HEIGHT: u32 = 1800;
+
+/// A cover image from the project, as PNG.
+pub fn load(path: &Path) -> Result<Vec<u8>, String> {
+    let image =
+        images::decode(path).map_err(|why| format!("cover image {}: {why}", path.display()))?;
+    images::to_png(&image)
+}
+
+/// An image for the book: PNG, JPEG and GIF keep their bytes once they decode; other formats
+/// become PNG. Returns the bytes and the media type.
+pub fn book_image(path: &Path, name: &str) -> Result<(Vec<u8>, &'static str), String> {
+    let image = images::decode(path).map_err(|why| format!("image {}: {why}", path.display()))?;
+    Ok(match name.rsplit('.').next() {
+        Some("jpg") => (
+            std::fs::read(path).map_err(|e| e.to_string())?,
+            "image/jpeg",
+        ),
+        Some("gif") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/gif"),
+        _ if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png")) =>
+        {
+            (std::fs::read(path).map_err(|e| e.to_string())?, "image/png")
+        }
+        _ => (images::to_png(&image)?, "image/png"),
+    })
+}
+
+/// A cover drawn from the title and brand colour: large white title on the colour, the
+/// subtitle below, the organisation at the foot. Text is set with the embedded fonts.
+pub fn generate(
+    title: &str,
+    subtitle: Option<&str>,
+    organisation: Option<&str>,
+    color: &str,
+) -> Result<Vec<u8>, String> {
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\n<rect width=\"100%\" height=\"100%\" fill=\"{}\"/>\n<rect x=\"100\" y=\"300\" width=\"160\" height=\"16\" fill=\"#ffffff\"/>\n",
+        escape(color)
+    );
+    let (title_size, title_lines) = fit(title, 120.0, 6);
+    let mut y = 360.0 + title_size;
+    for line in &title_lines {
+        svg.push_str(&text_line(line, y, title_size, 700));
+        y += title_size * 1.15;
+    }
+    if let Some(subtitle) = subtitle {
+        let (size, lines) = fit(subtitle, 64.0, 4);
+        y += size * 0.6;
+        for line in &lines {
+            svg.push_str(&text_line(line, y, size, 400));
+            y += size * 1.25;
+        }
+    }
+    if let Some(org) = organisation {
+        let (size, lines) = fit(org, 52.0, 2);
+        let mut y = f64::from(HEIGHT) - 120.0 - size * 1.25 * (lines.len() as f64 - 1.0);
+        for line in &lines {
+            svg.push_str(&text_line(line, y, size, 700));
+            y += size * 1.25;
+        }
+    }
+    svg.push_str("</svg>\n");
+
+    let mut options = usvg::Options::default();
+    for font in crate::fonts::embedded() {
+        options
+            .fontdb_mut()
+            .load_font_data(font.bytes.as_ref().clone());
+    }
+    let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("cover: {e}"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cover: no pixmap")?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    let rgba =
+        image::RgbaImage::from_raw(WIDTH, HEIGHT, pixmap.take()).ok_or("cover: bad pixmap size")?;
+    images::to_png(&image::DynamicImage::ImageRgba8(rgba).to_rgb8().into())
+}
+
+fn text_line(text: &str, y: f64, size: f64, weight: u16) -> String {
+    format!(
+        "<text x=\"100\" y=\"{y:.0}\" font-family=\"Atkinson Hyperlegible Next, Noto Sans Arabic\" font-size=\"{size:.0}\" font-weight=\"{weight}\" fill=\"#ffffff\">{}</text>\n",
+        escape(text)
+    )
+}
+
+/// The largest size (from `size` down) at which `text` wraps into at most `max_lines` lines
+/// across the cover; an average glyph is about 0.56 em wide.
+fn fit(text: &str, mut size: f64, max_lines: usize) -> (f64, Vec<String>) {
+    loop {
+        let per_line = ((f64::from(WIDTH) - 200.0) / (size * 0.56))
+            .floor()
+            .max(4.0) as usize;
+        let lines = wrap(text, per_line);
+        if lines.len() <= max_lines || size < 30.0 {
+            return (size, lines.into_iter().take(max_lines).collect());
+        }
+        size *= 0.9;
+    }
+}
+
+fn wrap(text: &str, per_line: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= per_line => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.chars().take(per_line * 2).collect()),
+        }
+    }
+    lines
+}

@@ -1,0 +1,258 @@
+//! Model blocks → well-formed XHTML for EPUB content documents.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use crate::model::{Align, Block, Image, Inline};
+use crate::select::{Selection, anchor_safe};
+
+/// Escapes text for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Characters XML 1.0 forbids (control characters other than tab and newlines).
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The book's content documents share this state while they are written.
+pub struct Writer<'a> {
+    pub selection: &'a Selection<'a>,
+    /// The file being written, for back links.
+    pub file: String,
+    /// Where each key was first cited: key → (file, anchor).
+    pub first_citations: BTreeMap<String, (String, String)>,
+    /// Images to add to the book: source path → file name inside the book.
+    pub images: BTreeMap<PathBuf, String>,
+    ids: HashSet<String>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(selection: &'a Selection<'a>) -> Self {
+        Writer {
+            selection,
+            file: String::new(),
+            first_citations: BTreeMap::new(),
+            images: BTreeMap::new(),
+            ids: HashSet::new(),
+        }
+    }
+
+    /// Starts a new content document.
+    pub fn start_file(&mut self, file: &str) {
+        self.file = file.to_string();
+        self.ids.clear();
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block], out: &mut String) {
+        for block in blocks {
+            self.block(block, out);
+        }
+    }
+
+    fn block(&mut self, block: &Block, out: &mut String) {
+        match block {
+            Block::Paragraph { content } => {
+                out.push_str("<p>");
+                self.inlines(content, out);
+                out.push_str("</p>\n");
+            }
+            Block::Heading { level, content } => {
+                // `###` is the first level below a section's own <h1>.
+                let h = (level - 1).min(6);
+                let _ = write!(out, "<h{h}>");
+                self.inlines(content, out);
+                let _ = writeln!(out, "</h{h}>");
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(1) => out.push_str("<ol>\n"),
+                    Some(n) => {
+                        let _ = writeln!(out, "<ol start=\"{n}\">");
+                    }
+                    None => out.push_str("<ul>\n"),
+                }
+                for item in items {
+                    out.push_str("<li>");
+                    // A one-paragraph item is written without <p>, as readers expect of tight lists.
+                    match item.as_slice() {
+                        [Block::Paragraph { content }] => self.inlines(content, out),
+                        blocks => self.blocks(blocks, out),
+                    }
+                    out.push_str("</li>\n");
+                }
+                out.push_str(if start.is_some() {
+                    "</ol>\n"
+                } else {
+                    "</ul>\n"
+                });
+            }
+            Block::Quote { blocks } => {
+                out.push_str("<blockquote>\n");
+                self.blocks(blocks, out);
+                out.push_str("</blockquote>\n");
+            }
+            Block::Callout { kind, blocks } => {
+                let label = self.selection.handout.strings.callout(*kind);
+                let class = format!("{kind:?}").to_lowercase();
+                let _ = writeln!(
+                    out,
+                    "<aside class=\"callout callout-{class}\" aria-label=\"{}\">\n<p class=\"callout-title\">{}</p>",
+                    escape(label),
+                    escape(label)
+                );
+                self.blocks(blocks, out);
+                out.push_str("</aside>\n");
+            }
+            Block::Table { align, head, rows } => {
+                let class = |i: usize| match align.get(i) {
+                    Some(Align::Center) => " class=\"align-center\"",
+                    Some(Align::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                out.push_str("<table>\n<thead>\n<tr>");
+                for (i, cell) in head.iter().enumerate() {
+                    let _ = write!(out, "<th scope=\"col\"{}>", class(i));
+                    self.inlines(cell, out);
+                    out.push_str("</th>");
+                }
+                out.push_str("</tr>\n</thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for (i, cell) in row.iter().enumerate() {
+                        let _ = write!(out, "<td{}>", class(i));
+                        self.inlines(cell, out);
+                        out.push_str("</td>");
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Figure { image } => {
+                out.push_str("<figure>");
+                self.image(image, out);
+                if let Some(title) = &image.title {
+                    let _ = write!(out, "<figcaption>{}</figcaption>", escape(title));
+                }
+                out.push_str("</figure>\n");
+            }
+            Block::Code { text } => {
+                let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text));
+            }
+            Block::Rule => out.push_str("<hr/>\n"),
+        }
+    }
+
+    pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text } => out.push_str(&escape(text)),
+                Inline::Emphasis { content } => self.wrapped("em", content, out),
+                Inline::Strong { content } => self.wrapped("strong", content, out),
+                Inline::Strikethrough { content } => self.wrapped("del", content, out),
+                Inline::Code { text } => {
+                    let _ = write!(out, "<code>{}</code>", escape(text));
+                }
+                Inline::Link { url, content } => {
+                    let _ = write!(out, "<a href=\"{}\">", escape(url));
+                    self.inlines(content, out);
+                    out.push_str("</a>");
+                }
+                Inline::Citation { keys } => self.citation(keys, out),
+                Inline::Image { image } => self.image(image, out),
+                Inline::LineBreak => out.push_str("<br/>"),
+            }
+        }
+    }
+
+    fn wrapped(&mut self, tag: &str, content: &[Inline], out: &mut String) {
+        let _ = write!(out, "<{tag}>");
+        self.inlines(content, out);
+        let _ = write!(out, "</{tag}>");
+    }
+
+    /// A marker whose numbers are note references; the first citation of a key gets the
+    /// anchor its endnote links back to.
+    fn citation(&mut self, keys: &[String], out: &mut String) {
+        let Some(marker) = self.selection.marker(keys) else {
+            return;
+        };
+        out.push_str("<span class=\"cite\">");
+        for piece in &marker.pieces {
+            let Some(key) = &piece.target else {
+                out.push_str(&escape(&piece.text));
+                continue;
+            };
+            let anchor = format!("cite-{}", anchor_safe(key));
+            let id = if self.first_citations.contains_key(key) || self.ids.contains(&anchor) {
+                String::new()
+            } else {
+                self.first_citations
+                    .insert(key.clone(), (self.file.clone(), anchor.clone()));
+                self.ids.insert(anchor.clone());
+                format!(" id=\"{anchor}\"")
+            };
+            let _ = write!(
+                out,
+                "<a href=\"references.xhtml#ref-{}\" epub:type=\"noteref\" role=\"doc-noteref\"{id}>{}</a>",
+                anchor_safe(key),
+                escape(&piece.text)
+            );
+        }
+        out.push_str("</span>");
+    }
+
+    fn image(&mut self, image: &Image, out: &mut String) {
+        let next = self.images.len() + 1;
+        let ext = book_image_extension(&image.path);
+        let name = self
+            .images
+            .entry(image.path.clone())
+            .or_insert_with(|| format!("images/image-{next}.{ext}"))
+            .clone();
+        let _ = write!(
+            out,
+            "<img src=\"{}\" alt=\"{}\"/>",
+            escape(&name),
+            escape(&image.alt)
+        );
+    }
+}
+
+/// The extension an image has inside the book: PNG, JPEG and GIF are kept, anything else is
+/// converted to PNG (EPUB readers need no more).
+pub fn book_image_extension(path: &std::path::Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("jpg" | "jpeg") => "jpg",
+        Some("gif") => "gif",
+        _ => "png",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_controls() {
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}

@@ -1,0 +1,449 @@
+//! The content format, model, citations and the four subcommands.
+
+use crate::util::Dir;
+
+const MINIMAL: &str = r#"+++
+title = "Sleep"
+summary = "How to sleep better."
+[contact]
+phone = "1-800-555-0100"
++++
+
+Sleep matters [@a].
+
+## Tips
+
+Keep a routine.
+"#;
+
+fn with_source(front: &str, body: &str) -> String {
+    format!(
+        "+++\n{front}\n[[sources]]\nid = \"a\"\ntitle = \"A source\"\nauthors = [\"Doe, Jane\"]\nyear = 2020\n\n[contact]\nphone = \"1-800-555-0100\"\n+++\n{body}"
+    )
+}
+
+#[test]
+fn check_is_clean_on_the_sample() {
+    let dir = Dir::with_sample();
+    let run = dir.run(&["check", "content"]);
+    run.success();
+    assert!(run.stdout.contains("no problems"), "{}", run.stdout);
+}
+
+#[test]
+fn new_handout_passes_check() {
+    let dir = Dir::new();
+    dir.run(&["new", "sleep-hygiene"]).success();
+    assert!(dir.path().join("content/sleep-hygiene.md").is_file());
+    dir.run(&["check", "content/sleep-hygiene.md"]).success();
+    // A second `new` with the same slug refuses to overwrite.
+    dir.run(&["new", "sleep-hygiene"])
+        .fails_with(2, "already exists");
+    dir.run(&["new", "Bad Slug"])
+        .fails_with(2, "not a valid slug");
+}
+
+#[test]
+fn list_shows_sections_and_profiles_in_order() {
+    let dir = Dir::with_sample();
+    let run = dir.run(&["list"]);
+    run.success();
+    let out = &run.stdout;
+    let order: Vec<usize> = [
+        "intro",
+        "what-it-is",
+        "symptoms",
+        "causes",
+        "treatment",
+        "coping",
+        "get-help",
+    ]
+    .iter()
+    .map(|id| {
+        out.find(&format!("    {id} "))
+            .unwrap_or_else(|| panic!("{id} missing:\n{out}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
+    assert!(
+        out.contains("leaflet") && out.contains("booklet") && out.contains("sms"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sections: intro, symptoms, treatment, get-help"),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_front_matter_key_is_read() {
+    let dir = Dir::new();
+    dir.write(
+        "content/b.bib",
+        "@article{k1, author={Doe, Jane}, title={T}, journal={J}, year={2020}}\n",
+    );
+    dir.write(
+        "content/x.md",
+        r#"+++
+title = "Título"
+subtitle = "Sub"
+summary = "Sum."
+lang = "es-MX"
+slug = "custom-slug"
+translation-of = "original"
+authors = ["A. Author", "B. Author"]
+reviewed = 2026-11-01
+next-review = 2027-11-01
+keywords = ["k1", "k2"]
+bibliography = "b.bib"
+citation-style = "ama"
+sms = ["Hola. Llame al 1-800-555-0100."]
+
+[[sources]]
+id = "inline"
+type = "webpage"
+title = "Web"
+authors = ["Org"]
+url = "https://example.org/"
+year = 2024
+accessed = 2026-11-01
+
+[contact]
+name = "Línea"
+phone = "1-800-555-0100"
+url = "https://example.org/help"
+hours = "24/7"
+
+[outputs.hoja]
+format = "pdf"
+sections = ["tips", "intro"]
+citations = "none"
+paper = "a4"
+layout = "page"
+columns = 2
+large-print = true
+accessible = true
+bleed = 3.0
+crop-marks = true
+
+[outputs.libro]
+format = "epub"
+exclude = ["intro"]
+embed-fonts = true
+
+[outputs.texto]
+format = "sms"
+segments = 2
+encoding = "gsm7"
+include-url = true
+opt-out = "STOP para salir"
++++
+Intro [@k1; @inline].
+
+## Tips
+
+Text.
+"#,
+    );
+    let run = dir.run(&["list", "content/x.md"]);
+    run.success();
+    assert!(
+        run.stdout.contains("custom-slug  Título  [es-MX]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("sections: tips, intro"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("libro") && run.stdout.contains("except intro"),
+        "{}",
+        run.stdout
+    );
+    dir.run(&["check", "content/x.md"]).success();
+}
+
+#[test]
+fn errors_point_at_path_line_and_column() {
+    let cases: &[(&str, &str, &str)] = &[
+        // Unknown key with a suggestion.
+        (
+            "+++\ntitel = \"x\"\nsummary = \"s\"\n+++\nText\n",
+            "content/x.md:2:1: error[front-matter]: unknown field `titel`",
+            "did you mean `title`?",
+        ),
+        // Missing required key: reported at the opening fence.
+        (
+            "+++\nsummary = \"s\"\n+++\nText\n",
+            "content/x.md:1:1: error[front-matter]: missing field `title`",
+            "add `title = ...`",
+        ),
+        // Wrong type.
+        (
+            "+++\ntitle = 5\nsummary = \"s\"\n+++\nText\n",
+            "content/x.md:2:9: error[front-matter]: invalid type",
+            "",
+        ),
+        // No closing fence.
+        (
+            "+++\ntitle = \"x\"\n",
+            "content/x.md:1:1: error[front-matter]: the front matter opened here is never closed",
+            "add a line",
+        ),
+        // No opening fence.
+        (
+            "# Title\n",
+            "content/x.md:1:1: error[front-matter]: expected `+++`",
+            "",
+        ),
+        // Empty file.
+        (
+            "",
+            "content/x.md:1:1: error[front-matter]: the file is empty",
+            "",
+        ),
+        // Undefined citation, with its own line and column.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"",
+                "\nLine.\n\nSee [@b] now.\n",
+            ),
+            "content/x.md:16:6: error[citation]: citation `@b` has no source",
+            "",
+        ),
+        // Near-miss citation key.
+        (
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nSee [@aa].\n"),
+            "content/x.md:14:6: error[citation]",
+            "did you mean `@a`?",
+        ),
+        // Unknown section in a profile.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\n[outputs.p]\nformat = \"pdf\"\nsections = [\"tipz\"]",
+                "\nIntro [@a].\n\n## Tips\n\nx\n",
+            ),
+            "content/x.md:6:12: error[profile]: profile `p` names section `tipz`",
+            "did you mean `tips`?",
+        ),
+        // A key of another format.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\n[outputs.p]\nformat = \"epub\"\nsegments = 2",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:6:12: error[profile]: `segments` is a sms key",
+            "",
+        ),
+        // Unknown format.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\n[outputs.p]\nformat = \"pfd\"",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:5:10: error[profile]: unknown format `pfd`",
+            "did you mean `pdf`?",
+        ),
+        // A date with a time.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\nreviewed = 2026-11-01T10:00:00",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:4:12: error[front-matter]: `reviewed` must be a date without a time",
+            "",
+        ),
+        // Bad language tag.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\nlang = \"english language\"",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:4:8: error[front-matter]: `lang = \"english language\"` is not a language tag",
+            "",
+        ),
+        // Image without alt text, and one outside the project.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"",
+                "\nIntro [@a].\n\n![](pic.png)\n",
+            ),
+            "content/x.md:16:1: error[image]: image `pic.png` has no alt text",
+            "",
+        ),
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"",
+                "\nIntro [@a].\n\n![A pic](../../../etc/passwd)\n",
+            ),
+            "content/x.md:16:1: error[path]: image `../../../etc/passwd`",
+            "",
+        ),
+        // Bibliography outside the project root.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\nbibliography = \"/etc/hostname\"",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:4:16: error[path]: bibliography `/etc/hostname`: absolute paths are not allowed",
+            "",
+        ),
+        // Raw HTML.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"",
+                "\nIntro [@a].\n\n<script>alert(1)</script>\n",
+            ),
+            "content/x.md:16:1: error[markdown]: raw HTML",
+            "",
+        ),
+        // Duplicate section ids.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"",
+                "\nIntro [@a].\n\n## Tips\n\nx\n\n## Tips\n\ny\n",
+            ),
+            "content/x.md:20:1: error[section]: section id `tips` is used twice",
+            "",
+        ),
+        // A `#` heading.
+        (
+            &with_source("title = \"x\"\nsummary = \"s\"", "\n# Big\n\nIntro [@a].\n"),
+            "content/x.md:14:1: error[markdown]: a `#` heading",
+            "start sections with `##`",
+        ),
+        // No help line anywhere.
+        (
+            "+++\ntitle = \"x\"\nsummary = \"s\"\n+++\nText\n",
+            "content/x.md:1:1: error[contact]: the handout has no help-line phone number",
+            "",
+        ),
+        // Unknown citation style.
+        (
+            &with_source(
+                "title = \"x\"\nsummary = \"s\"\ncitation-style = \"vancover\"",
+                "\nIntro [@a].\n",
+            ),
+            "content/x.md:4:18: error[citation]: unknown citation style `vancover`",
+            "",
+        ),
+    ];
+    for (text, expected, hint) in cases {
+        let dir = Dir::new();
+        dir.write("content/x.md", text);
+        let run = dir.run(&["check", "content/x.md"]);
+        run.fails_with(1, expected);
+        assert!(
+            run.stderr.contains(hint),
+            "hint {hint:?} missing:\n{}",
+            run.stderr
+        );
+        // `build` refuses the same input and writes nothing.
+        dir.run(&["build", "content/x.md"]).fails_with(1, expected);
+        assert!(dir.files("dist").is_empty(), "{:?}", dir.files("dist"));
+    }
+}
+
+#[test]
+fn bom_crlf_and_invalid_utf8() {
+    let dir = Dir::new();
+    let crlf = MINIMAL.replace('\n', "\r\n").replace("[@a]", "");
+    dir.write_bytes(
+        "content/x.md",
+        &[b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat(),
+    );
+    dir.run(&["check", "content/x.md"]).success();
+    dir.write_bytes("content/x.md", b"+++\ntitle = \"a\xFF\"\n");
+    dir.run(&["check", "content/x.md"]).fails_with(
+        1,
+        "content/x.md:2:11: error[encoding]: the file is not valid UTF-8 (at byte offset 14)",
+    );
+}
+
+#[test]
+fn bibtex_errors_point_into_the_bib_file() {
+    let dir = Dir::new();
+    dir.write(
+        "content/s.bib",
+        "@article{ok, title={T}, year={2020}}\n\n@article{bad, title={T} year={2020}}\n",
+    );
+    dir.write(
+        "content/x.md",
+        &MINIMAL
+            .replace("[contact]", "bibliography = \"s.bib\"\n[contact]")
+            .replace("[@a]", "[@ok]"),
+    );
+    dir.run(&["check", "content/x.md"]).fails_with(
+        1,
+        "content/s.bib:3:25: error[bibliography]: BibTeX: expected comma",
+    );
+}
+
+#[test]
+fn duplicate_source_ids_are_an_error() {
+    let dir = Dir::new();
+    dir.write("content/s.bib", "@article{a, title={T}, year={2020}}\n");
+    dir.write(
+        "content/x.md",
+        &with_source(
+            "title = \"x\"\nsummary = \"s\"\nbibliography = \"s.bib\"",
+            "\nIntro [@a].\n",
+        ),
+    );
+    dir.run(&["check", "content/x.md"])
+        .fails_with(1, "source `a` is defined twice");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = Dir::new();
+    dir.run(&["build", "nowhere"])
+        .fails_with(2, "nowhere does not exist");
+    dir.run(&["frobnicate"])
+        .fails_with(2, "unrecognized subcommand");
+}
+
+#[test]
+fn one_bad_handout_does_not_stop_the_others() {
+    let dir = Dir::new();
+    dir.write("content/good.md", &MINIMAL.replace(" [@a]", ""));
+    dir.write("content/bad.md", "+++\ntitle = 1\n+++\n");
+    let run = dir.run(&["build", "--profile", "sms"]);
+    run.fails_with(1, "content/bad.md:2:9");
+    assert_eq!(
+        dir.files("dist"),
+        [
+            "dist/good/sms.csv",
+            "dist/good/sms.json",
+            "dist/good/sms.txt"
+        ]
+    );
+}
+
+#[test]
+fn the_project_root_is_found_upward_and_its_settings_apply() {
+    let dir = Dir::new();
+    dir.write("handout.toml", "organisation = \"Riverside Clinic\"\nopt-out = \"Reply STOP to opt out\"\n[contact]\nphone = \"1-800-555-0199\"\n[outputs.text]\nformat = \"sms\"\n");
+    dir.write(
+        "content/deep/x.md",
+        "+++\ntitle = \"Sleep\"\nsummary = \"Sleep well.\"\n+++\nText.\n",
+    );
+    let run = dir.run(&["build", "content"]);
+    run.success();
+    let sms = dir.read_text("dist/x/text.txt");
+    assert!(
+        sms.contains("Sleep well. Call 1-800-555-0199. Reply STOP to opt out"),
+        "{sms}"
+    );
+    // A misspelt key in handout.toml is reported there.
+    dir.write(
+        "handout.toml",
+        "organization = \"x\"\nbrand-colr = \"#fff\"\n",
+    );
+    dir.run(&["check", "content"]).fails_with(
+        1,
+        "handout.toml:2:1: error[settings]: unknown field `brand-colr`",
+    );
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary (linking typst once), driving the real `handout` binary on
+//! real files and checking outputs with real tools.
+
+mod util;
+
+mod epub;
+mod foundation;
+mod pdf;
+mod sms;

@@ -1,0 +1,237 @@
+//! Text messages: exact counts at every boundary, the composed sample message, and agreement
+//! with Twilio's open-source segment calculator on generated strings.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use handout::render::sms::encoding::{Encoding, encode, unencodable};
+
+use crate::util::{Dir, repo, skip_or_fail};
+
+/// Counts as Twilio's calculator does (no smart replacements): the text's natural encoding.
+fn natural(text: &str) -> handout::render::sms::encoding::Encoded {
+    encode(
+        text,
+        if unencodable(text).is_empty() {
+            Encoding::Gsm7
+        } else {
+            Encoding::Ucs2
+        },
+    )
+}
+
+/// A few hundred strings around the segment boundaries, mixing every kind of character.
+fn generated() -> Vec<String> {
+    let alphabet: Vec<&str> = vec![
+        "a", "Z", "7", " ", ".", "\n", "@", "£", "é", "Ç", "Δ", "ñ", "¿", // basic table
+        "€", "[", "]", "{", "}", "\\", "^", "~", "|", // extension table
+        "’", "“", "—", "…", "á", "ç", "ú", "中", "ة", "😀", "👍🏽", "é", "\r\n", // UCS-2
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut texts = Vec::new();
+    for i in 0..400 {
+        // Mostly one kind of character plus a few others, at lengths near 67/70/153/160 and beyond.
+        let length = [
+            60, 66, 67, 68, 69, 70, 71, 130, 134, 140, 152, 153, 154, 159, 160, 161, 200, 306, 307,
+            320,
+        ][i % 20];
+        let pool = if i % 3 == 0 {
+            &alphabet[..13]
+        } else if i % 3 == 1 {
+            &alphabet[..22]
+        } else {
+            &alphabet[..]
+        };
+        let mut text = String::new();
+        while text.chars().count() < length {
+            text.push_str(if next(4) == 0 {
+                pool[next(pool.len())]
+            } else {
+                "a"
+            });
+        }
+        texts.push(text);
+    }
+    texts
+}
+
+#[test]
+fn counts_agree_with_the_reference_calculator() {
+    let oracle_dir = repo().join("tests/sms-oracle");
+    if !oracle_dir
+        .join("node_modules/sms-segments-calculator")
+        .is_dir()
+    {
+        skip_or_fail(
+            "the SMS reference calculator is not installed (cd tests/sms-oracle && npm ci)",
+        );
+        return;
+    }
+    let texts = generated();
+    let mut child = match Command::new("node")
+        .arg("oracle.js")
+        .current_dir(&oracle_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            skip_or_fail(&format!("node cannot run ({e})"));
+            return;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&texts).unwrap().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(expected.len(), texts.len());
+    let mut by_encoding = [0, 0];
+    for (text, reference) in texts.iter().zip(&expected) {
+        let ours = natural(text);
+        assert_eq!(
+            ours.encoding.name(),
+            reference["encoding"],
+            "encoding of {text:?}"
+        );
+        assert_eq!(
+            ours.segments as u64, reference["segments"],
+            "segments of {text:?}"
+        );
+        let parts: Vec<String> = serde_json::from_value(reference["parts"].clone()).unwrap();
+        assert_eq!(ours.parts, parts, "parts of {text:?}");
+        if ours.encoding == Encoding::Gsm7 {
+            assert_eq!(ours.units as u64, reference["units"], "septets of {text:?}");
+            by_encoding[0] += 1;
+        } else {
+            by_encoding[1] += 1;
+        }
+    }
+    // The generated set exercises both encodings and multi-part messages.
+    assert!(
+        by_encoding[0] > 100 && by_encoding[1] > 100,
+        "{by_encoding:?}"
+    );
+    assert!(texts.iter().map(|t| natural(t).segments).max().unwrap() >= 3);
+}
+
+#[test]
+fn the_sample_composes_one_segment_with_the_phone_intact() {
+    let dir = Dir::with_sample();
+    dir.run(&["build", "--profile", "sms"]).success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&dir.read("dist/emotional-numbness/sms.json")).unwrap();
+    let message = &json["messages"][0];
+    assert_eq!(message["segments"], 1, "{message}");
+    assert_eq!(message["encoding"], "GSM-7");
+    let text = message["text"].as_str().unwrap();
+    assert!(text.contains("1-800-662-4357"), "{text}");
+    assert_eq!(message["parts"][0], text);
+    let counted = natural(text);
+    assert_eq!(message["units"].as_u64().unwrap() as usize, counted.units);
+    let csv = dir.read_text("dist/emotional-numbness/sms.csv");
+    assert!(
+        csv.starts_with("handout,lang,message,encoding,segments\r\nemotional-numbness,en,"),
+        "{csv}"
+    );
+    assert!(csv.trim_end().ends_with(",GSM-7,1"), "{csv}");
+    let txt = dir.read_text("dist/emotional-numbness/sms.txt");
+    assert!(txt.contains(text), "{txt}");
+}
+
+const HEAD: &str = "+++\ntitle = \"T\"\nsummary = \"S.\"\nlang = \"LANG\"\n[contact]\nphone = \"1-800-662-4357\"\n[outputs.sms]\nformat = \"sms\"\nENCODING\n+++\nText.\n";
+
+fn project(lang: &str, encoding: &str, sms: &[&str]) -> Dir {
+    let dir = Dir::new();
+    let list = sms
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = HEAD
+        .replace("LANG", lang)
+        .replace("ENCODING", encoding)
+        .replacen("lang =", &format!("sms = [{list}]\nlang ="), 1);
+    dir.write("content/x.md", &text);
+    dir
+}
+
+#[test]
+fn handwritten_message_over_budget_names_the_characters_forcing_ucs2() {
+    // 75 characters with one curly quote is fine in `auto` (the quote becomes straight)...
+    let text = format!("{}It\u{2019}s ok", "a".repeat(68));
+    let dir = project("en", "", &[&text]);
+    dir.run(&["build"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
+    assert_eq!(json["messages"][0]["encoding"], "GSM-7");
+    assert_eq!(
+        json["messages"][0]["text"],
+        format!("{}It's ok", "a".repeat(68))
+    );
+    // ...but over budget in `ucs2`, with the reason and place.
+    let dir = project("en", "encoding = \"ucs2\"", &[&text]);
+    let run = dir.run(&["build"]);
+    run.fails_with(1, "content/x.md:4:8: error[sms]: text message is 2 segments, over the budget of 1: UCS-2 75 units (limit 70 units in one segment); UCS-2 is forced by '’' (U+2019) at character 71");
+    assert!(dir.files("dist").is_empty());
+}
+
+#[test]
+fn spanish_pays_ucs2_in_auto_and_transliterates_in_gsm7() {
+    let text = "Llame al 1-800-662-4357. Ayuda gratuita y confidencial, todo el día.";
+    let dir = project("es", "", &[text]);
+    dir.run(&["build"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
+    assert_eq!(json["messages"][0]["encoding"], "UCS-2");
+    assert_eq!(json["messages"][0]["text"], text);
+    let dir = project("es", "encoding = \"gsm7\"", &[text]);
+    dir.run(&["build"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
+    assert_eq!(json["messages"][0]["encoding"], "GSM-7");
+    assert_eq!(json["messages"][0]["text"], text.replace("día", "dia"));
+}
+
+#[test]
+fn arabic_in_gsm7_is_a_clear_error() {
+    let dir = project("ar", "encoding = \"gsm7\"", &["اتصل بالرقم 1-800-662-4357"]);
+    dir.run(&["build"]).fails_with(1, "content/x.md:4:8: error[sms]: this message cannot be sent as GSM-7: 'ا' (U+0627) at character 1");
+    let dir = project("ar", "", &["اتصل بالرقم 1-800-662-4357"]);
+    dir.run(&["build"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
+    assert_eq!(json["messages"][0]["encoding"], "UCS-2");
+}
+
+#[test]
+fn composed_message_shortens_the_summary_never_the_phone() {
+    let dir = Dir::new();
+    let long = "Feeling numb can happen after stress or loss and it is common. Talking to someone you trust helps a lot. Exercise, sleep and time outdoors help too, and there are treatments that work well.";
+    dir.write("handout.toml", "opt-out = \"Reply STOP to opt out\"\n");
+    dir.write("content/x.md", &format!("+++\ntitle = \"T\"\nsummary = \"{long}\"\n[contact]\nname = \"SAMHSA National Helpline\"\nphone = \"1-800-662-4357\"\n+++\nText.\n"));
+    dir.run(&["build", "--profile", "sms"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
+    let text = json["messages"][0]["text"].as_str().unwrap();
+    assert_eq!(json["messages"][0]["segments"], 1);
+    assert!(text.len() <= 160, "{text}");
+    assert!(
+        text.starts_with("Feeling numb can happen after stress or loss and it is common. "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1-800-662-4357. Reply STOP to opt out"),
+        "{text}"
+    );
+}

@@ -1,0 +1,233 @@
+//! Test helpers: temporary projects, running the real binary, and outside tools that are
+//! used when present (and required under `CI=true`).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary project folder.
+pub struct Dir {
+    pub temp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir {
+            temp: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A project holding a copy of the repository's sample content.
+    pub fn with_sample() -> Dir {
+        let dir = Dir::new();
+        let content = repo().join("content");
+        for entry in std::fs::read_dir(&content).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                dir.write(
+                    &format!("content/{}", path.file_name().unwrap().to_string_lossy()),
+                    &std::fs::read_to_string(&path).unwrap(),
+                );
+            }
+        }
+        if repo().join("handout.toml").exists() {
+            dir.write(
+                "handout.toml",
+                &std::fs::read_to_string(repo().join("handout.toml")).unwrap(),
+            );
+        }
+        dir
+    }
+
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+        self.write_bytes(relative, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    pub fn read(&self, relative: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    pub fn read_text(&self, relative: &str) -> String {
+        String::from_utf8(self.read(relative)).unwrap()
+    }
+
+    /// Runs `handout ARGS` in this folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_handout"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run handout");
+        Run::from(output)
+    }
+
+    /// Every file below the folder, relative, sorted.
+    pub fn files(&self, under: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut pending = vec![self.path().join(under)];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    found.push(
+                        path.strip_prefix(self.path())
+                            .unwrap()
+                            .to_string_lossy()
+                            .replace('\\', "/"),
+                    );
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into(),
+            stderr: String::from_utf8_lossy(&output.stderr).into(),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(&self) -> &Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn fails_with(&self, code: i32, needle: &str) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
+        self
+    }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether this run must have every outside tool (CI sets `CI=true`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The outside tool `name` if it runs here. Missing: a loud skip locally, a failure in CI.
+pub fn tool(name: &str, probe: &[&str]) -> Option<PathBuf> {
+    let works = Command::new(name)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty());
+    if works {
+        return Some(PathBuf::from(name));
+    }
+    skip_or_fail(&format!("`{name}` is not installed"));
+    None
+}
+
+/// Reports a missing outside tool: fails under `CI=true`, else prints a loud notice.
+pub fn skip_or_fail(why: &str) {
+    if in_ci() {
+        panic!("{why}, and CI=true requires it (.ci/run installs it)");
+    }
+    eprintln!("\n*** SKIPPED: {why}; install it (see .ci/run) to run this check ***\n");
+}
+
+/// EPUBCheck's command: Debian's `/usr/bin/epubcheck` is a bare symlink to the jar, which
+/// only runs where binfmt_misc handles jars, so prefer `java -jar`.
+pub fn epubcheck() -> Option<Vec<String>> {
+    let jar = Path::new("/usr/share/java/epubcheck.jar");
+    if jar.exists()
+        && Command::new("java")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        return Some(vec![
+            "java".into(),
+            "-jar".into(),
+            jar.display().to_string(),
+        ]);
+    }
+    if Command::new("epubcheck")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Some(vec!["epubcheck".into()]);
+    }
+    skip_or_fail("EPUBCheck is not installed");
+    None
+}
+
+/// Runs EPUBCheck; returns its output when it reports anything, or `Ok` on a clean book.
+pub fn run_epubcheck(command: &[String], epub: &Path) -> Result<(), String> {
+    assert!(
+        epub.is_file() && std::fs::metadata(epub).unwrap().len() > 0,
+        "{} must exist and be non-empty before EPUBCheck can be trusted",
+        epub.display()
+    );
+    let output = Command::new(&command[0])
+        .args(&command[1..])
+        .arg(epub)
+        .output()
+        .expect("run epubcheck");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let clean = text.contains("Messages: 0 fatals / 0 errors / 0 warnings")
+        || text.contains("No errors or warnings detected");
+    let noisy = text
+        .lines()
+        .any(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"));
+    if output.status.success() && clean && !noisy {
+        Ok(())
+    } else {
+        Err(text)
+    }
+}
