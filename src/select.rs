@@ -88,9 +88,7 @@ pub fn select<'a>(
 
     let mut groups: Vec<Vec<String>> = Vec::new();
     for section in &sections {
-        for block in &section.blocks {
-            collect_block_citations(block, &mut groups);
-        }
+        collect_citations(&section.blocks, &mut groups);
     }
     if !profile.citations || groups.is_empty() {
         return Ok(Selection {
@@ -205,6 +203,11 @@ fn text_marker(keys: &[String], rendered: Vec<Run>) -> Marker {
         }],
         numeric: false,
     }
+}
+
+/// Every citation group in `blocks`, in reading order.
+pub fn collect_citations(blocks: &[Block], groups: &mut Vec<Vec<String>>) {
+    blocks.iter().for_each(|b| collect_block_citations(b, groups));
 }
 
 fn collect_block_citations(block: &Block, groups: &mut Vec<Vec<String>>) {

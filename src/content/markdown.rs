@@ -245,7 +245,13 @@ impl Builder<'_, '_> {
             match keys {
                 Ok(keys) => {
                     if at > rest {
-                        inlines.push(Inline::Text { text: run.text[rest..at].to_string() });
+                        // The marker stays on the line of the word before it.
+                        let before = &run.text[rest..at];
+                        let text = match before.strip_suffix(' ') {
+                            Some(trimmed) => format!("{trimmed}\u{a0}"),
+                            None => before.to_string(),
+                        };
+                        inlines.push(Inline::Text { text });
                     }
                     for (key, key_at) in &keys {
                         self.citations.push(CitationUse { key: key.clone(), offset: run.source_offset(*key_at) });

@@ -231,3 +231,20 @@ pub fn run_epubcheck(command: &[String], epub: &Path) -> Result<(), String> {
         Err(text)
     }
 }
+
+/// A project with the sample handout whose output profiles are replaced by `profiles` (TOML).
+pub fn sample_with_profiles(profiles: &str) -> Dir {
+    let dir = Dir::with_sample();
+    let text = dir.read_text("content/emotional-numbness.md");
+    let start = text.find("[outputs.").expect("the sample has profiles");
+    let end = start + text[start..].find("\n+++").expect("closing fence");
+    dir.write("content/emotional-numbness.md", &format!("{}{profiles}{}", &text[..start], &text[end..]));
+    dir
+}
+
+/// Runs an outside command and returns its stdout; panics with its stderr on failure.
+pub fn output_of(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(output.status.success(), "{program} {args:?} failed:\n{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

@@ -137,8 +137,9 @@ pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Encoded, Diagn
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    for tail in &tails {
-        for body in shortenings(&summary) {
+    // The whole summary with a shorter help line beats a shorter summary.
+    for body in shortenings(&summary) {
+        for tail in &tails {
             let text = if body.is_empty() {
                 tail.clone()
             } else {

@@ -1,0 +1,86 @@
+//! The one door through which Typst reads anything: the template, the handout's data, the
+//! images it names and the fonts. Nothing else on disk is reachable from a template.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, World};
+
+/// Fonts and the standard library, shared by every render in a process.
+pub struct Engine {
+    pub library: LazyHash<Library>,
+    pub book: LazyHash<FontBook>,
+    pub fonts: Vec<Font>,
+}
+
+impl Engine {
+    pub fn new(font_files: &[crate::fonts::FontFile]) -> Engine {
+        use typst::LibraryExt;
+        let fonts: Vec<Font> = font_files.iter().flat_map(|f| Font::iter(Bytes::new(f.bytes.as_ref().clone()))).collect();
+        Engine { library: LazyHash::new(Library::builder().build()), book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    }
+}
+
+/// One render's world: the engine plus this handout's files.
+pub struct HandoutWorld<'a> {
+    engine: &'a Engine,
+    main: FileId,
+    source: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+/// The id of a path at the project root of the virtual file system, e.g. `/data.json`.
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("handout's own virtual paths are valid")).intern()
+}
+
+impl<'a> HandoutWorld<'a> {
+    pub fn new(engine: &'a Engine, template: String, files: Vec<(String, Vec<u8>)>, today: crate::model::Date) -> Self {
+        let main = file_id("/handout.typ");
+        HandoutWorld {
+            engine,
+            main,
+            source: Source::new(main, template),
+            files: files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes))).collect(),
+            today: Datetime::from_ymd(today.year, today.month, today.day),
+        }
+    }
+}
+
+impl World for HandoutWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main { Ok(self.source.clone()) } else { Err(FileError::NotSource) }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id.root() != &VirtualRoot::Project {
+            return Err(FileError::AccessDenied);
+        }
+        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
