@@ -9,16 +9,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use hayagriva::citationberg::{
-    CitationFormat, FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
-    StyleCategory, VerticalAlign,
+    CitationFormat, FontStyle, FontWeight, IndependentStyle, Locale, LocaleCode, Style, StyleCategory, VerticalAlign,
 };
 use hayagriva::types::{
-    Date as HDate, EntryType, FormatString, MaybeTyped, Numeric, PageRanges, Person, Publisher,
-    QualifiedUrl,
+    Date as HDate, EntryType, FormatString, MaybeTyped, Numeric, PageRanges, Person, Publisher, QualifiedUrl,
 };
 use hayagriva::{
-    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
-    ElemChildren, Entry, Formatting,
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild, ElemChildren, Entry, Formatting,
 };
 use serde::Serialize;
 
@@ -66,17 +63,14 @@ pub fn plain(runs: &[Run]) -> String {
 }
 
 /// `vancouver`, `ama`, `apa`, or a `.csl` file relative to the file that names it.
-pub fn style_from_name(
-    name: &str,
-    resolve: &dyn Fn(&str) -> Result<PathBuf, String>,
-) -> Result<CitationStyle, String> {
+pub fn style_from_name(name: &str, resolve: &dyn Fn(&str) -> Result<PathBuf, String>) -> Result<CitationStyle, String> {
     match name {
         "vancouver" => Ok(CitationStyle::Vancouver),
         "ama" => Ok(CitationStyle::Ama),
         "apa" => Ok(CitationStyle::Apa),
-        path if path.ends_with(".csl") => resolve(path)
-            .map(CitationStyle::File)
-            .map_err(|why| format!("citation style `{path}`: {why}")),
+        path if path.ends_with(".csl") => {
+            resolve(path).map(CitationStyle::File).map_err(|why| format!("citation style `{path}`: {why}"))
+        }
         other => Err(format!(
             "unknown citation style `{other}`: use \"vancouver\" (the default), \"ama\", \"apa\" or the path of a .csl file{}",
             crate::diagnostic::did_you_mean(other, ["vancouver", "ama", "apa"])
@@ -94,10 +88,7 @@ pub struct Styles {
 
 impl Default for Styles {
     fn default() -> Self {
-        Styles {
-            locales: hayagriva::archive::locales(),
-            parsed: Mutex::new(HashMap::new()),
-        }
+        Styles { locales: hayagriva::archive::locales(), parsed: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -114,18 +105,11 @@ impl Styles {
             return Ok(found.clone());
         }
         let (name, xml) = match style {
-            CitationStyle::Vancouver => (
-                "vancouver".to_string(),
-                include_str!("../assets/styles/vancouver.csl").to_string(),
-            ),
-            CitationStyle::Ama => (
-                "ama".to_string(),
-                include_str!("../assets/styles/ama.csl").to_string(),
-            ),
-            CitationStyle::Apa => (
-                "apa".to_string(),
-                include_str!("../assets/styles/apa.csl").to_string(),
-            ),
+            CitationStyle::Vancouver => {
+                ("vancouver".to_string(), include_str!("../assets/styles/vancouver.csl").to_string())
+            }
+            CitationStyle::Ama => ("ama".to_string(), include_str!("../assets/styles/ama.csl").to_string()),
+            CitationStyle::Apa => ("apa".to_string(), include_str!("../assets/styles/apa.csl").to_string()),
             CitationStyle::File(path) => {
                 let display = crate::diagnostic::display_path(path);
                 let text = crate::content::read_text(path, &display).map_err(|d| d.message)?;
@@ -141,10 +125,7 @@ impl Styles {
                 ));
             }
             Err(e) => {
-                return Err(format!(
-                    "citation style {name} is not a valid CSL style: {e} ({})",
-                    e.source
-                ));
+                return Err(format!("citation style {name} is not a valid CSL style: {e} ({})", e.source));
             }
         };
         let independent = Arc::new(independent);
@@ -180,29 +161,19 @@ pub fn format(
     locales: &[Locale],
     lang: &str,
 ) -> Formatted {
-    let numeric = style.info.category.iter().any(|c| {
-        matches!(
-            c,
-            StyleCategory::CitationFormat {
-                format: CitationFormat::Numeric
-            }
-        )
-    });
-    let by_key: HashMap<&str, Entry> = sources
+    let numeric = style
+        .info
+        .category
         .iter()
-        .map(|s| (s.key.as_str(), prepare(&s.entry, numeric)))
-        .collect();
+        .any(|c| matches!(c, StyleCategory::CitationFormat { format: CitationFormat::Numeric }));
+    let by_key: HashMap<&str, Entry> = sources.iter().map(|s| (s.key.as_str(), prepare(&s.entry, numeric))).collect();
     let locale = locales
         .iter()
         .filter_map(|l| l.lang.clone())
         .find(|code| code.0 == lang || code.0.split('-').next() == Some(lang));
     let mut driver = BibliographyDriver::new();
     for group in groups {
-        let items = group
-            .iter()
-            .filter_map(|key| by_key.get(key.as_str()))
-            .map(CitationItem::with_entry)
-            .collect();
+        let items = group.iter().filter_map(|key| by_key.get(key.as_str())).map(CitationItem::with_entry).collect();
         driver.citation(CitationRequest::from_items(items, style, locales));
     }
     let rendered = driver.finish(BibliographyRequest {
@@ -210,11 +181,7 @@ pub fn format(
         locale: locale.clone().map(|l| LocaleCode(l.0)),
         locale_files: locales,
     });
-    let citations = rendered
-        .citations
-        .iter()
-        .map(|c| tidy(runs_of(&c.citation)))
-        .collect();
+    let citations = rendered.citations.iter().map(|c| tidy(runs_of(&c.citation))).collect();
     let entries = rendered
         .bibliography
         .map(|b| b.items)
@@ -231,18 +198,10 @@ pub fn format(
             if let Some(source) = sources.iter().find(|s| s.key == item.key) {
                 append_identifiers(&mut runs, source);
             }
-            FormattedEntry {
-                key: item.key,
-                label,
-                runs,
-            }
+            FormattedEntry { key: item.key, label, runs }
         })
         .collect();
-    Formatted {
-        numeric,
-        entries,
-        citations,
-    }
+    Formatted { numeric, entries, citations }
 }
 
 /// BibTeX's `and others` as the style expects it: "et al." for numeric (medical) styles,
@@ -253,16 +212,7 @@ fn prepare(entry: &Entry, numeric: bool) -> Entry {
         let others = |p: &Person| p.name == "others" && p.given_name.is_none();
         if authors.iter().any(others) {
             let fixed: Vec<Person> = if numeric {
-                authors
-                    .iter()
-                    .map(|p| {
-                        if others(p) {
-                            institution("et al.")
-                        } else {
-                            p.clone()
-                        }
-                    })
-                    .collect()
+                authors.iter().map(|p| if others(p) { institution("et al.") } else { p.clone() }).collect()
             } else {
                 authors.iter().filter(|p| !others(p)).cloned().collect()
             };
@@ -276,21 +226,11 @@ fn prepare(entry: &Entry, numeric: bool) -> Entry {
 fn append_identifiers(runs: &mut Vec<Run>, source: &Source) {
     let text = plain(runs);
     if let Some(doi) = source.doi().filter(|d| !text.contains(*d)) {
-        runs.push(Run {
-            text: " doi:".into(),
-            ..Run::default()
-        });
-        runs.push(Run {
-            text: doi.to_string(),
-            link: Some(format!("https://doi.org/{doi}")),
-            ..Run::default()
-        });
+        runs.push(Run { text: " doi:".into(), ..Run::default() });
+        runs.push(Run { text: doi.to_string(), link: Some(format!("https://doi.org/{doi}")), ..Run::default() });
     }
     if let Some(pmid) = source.pmid().filter(|p| !text.contains(*p)) {
-        runs.push(Run {
-            text: " PMID: ".into(),
-            ..Run::default()
-        });
+        runs.push(Run { text: " PMID: ".into(), ..Run::default() });
         runs.push(Run {
             text: pmid.to_string(),
             link: Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/")),
@@ -310,13 +250,8 @@ fn walk(children: &ElemChildren, runs: &mut Vec<Run>) {
         match child {
             ElemChild::Text(f) => runs.push(run(&f.text, &f.formatting, None)),
             ElemChild::Elem(e) => walk(&e.children, runs),
-            ElemChild::Markup(m) => runs.push(Run {
-                text: m.clone(),
-                ..Run::default()
-            }),
-            ElemChild::Link { text, url } => {
-                runs.push(run(&text.text, &text.formatting, Some(url.clone())))
-            }
+            ElemChild::Markup(m) => runs.push(Run { text: m.clone(), ..Run::default() }),
+            ElemChild::Link { text, url } => runs.push(run(&text.text, &text.formatting, Some(url.clone()))),
             ElemChild::Transparent { .. } => {}
         }
     }
@@ -395,50 +330,30 @@ pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>>
         .iter()
         .map(|entry| {
             let key = entry.key().to_string();
-            let offset = source
-                .text
-                .find(&format!("{{{key},"))
-                .or_else(|| source.text.find(&key))
-                .unwrap_or(0);
+            let offset = source.text.find(&format!("{{{key},")).or_else(|| source.text.find(&key)).unwrap_or(0);
             let mut entry = entry.clone();
             if entry.pmid().is_none()
-                && let Some(pmid) = raw
-                    .as_ref()
-                    .and_then(|b| b.get(&key))
-                    .and_then(|e| e.fields.get("pmid"))
-                    .map(|chunks| {
+                && let Some(pmid) =
+                    raw.as_ref().and_then(|b| b.get(&key)).and_then(|e| e.fields.get("pmid")).map(|chunks| {
                         use biblatex::ChunksExt;
                         chunks.format_verbatim()
                     })
             {
                 entry.set_pmid(pmid.trim().to_string());
             }
-            Source {
-                key,
-                entry,
-                path: source.path.clone(),
-                line: source.line_col(offset).0,
-            }
+            Source { key, entry, path: source.path.clone(), line: source.line_col(offset).0 }
         })
         .collect())
 }
 
 /// Builds a source from an inline `[[sources]]` table.
-pub fn source_from_table(
-    table: &SourceTable,
-    source: &SourceText,
-    offset: usize,
-) -> Result<Source, Diagnostic> {
+pub fn source_from_table(table: &SourceTable, source: &SourceText, offset: usize) -> Result<Source, Diagnostic> {
     let key = table.id.get_ref().trim().to_string();
     let error = |message: String| source.error_at(offset, "source", message);
     if key.is_empty() || key.contains(char::is_whitespace) {
-        return Err(error(format!("source id `{key}` is empty or has spaces"))
-            .hint("use an id like `kerig2016`"));
+        return Err(error(format!("source id `{key}` is empty or has spaces")).hint("use an id like `kerig2016`"));
     }
-    let kind_name = table
-        .kind
-        .as_ref()
-        .map_or("article", |k| k.get_ref().as_str());
+    let kind_name = table.kind.as_ref().map_or("article", |k| k.get_ref().as_str());
     let kind = match kind_name {
         "article" => EntryType::Article,
         "book" => EntryType::Book,
@@ -457,81 +372,44 @@ pub fn source_from_table(
         entry.set_authors(table.authors.iter().map(|name| person(name)).collect());
     }
     if let Some(year) = table.year {
-        let year =
-            i32::try_from(year).map_err(|_| error(format!("source `{key}` has year {year}")))?;
+        let year = i32::try_from(year).map_err(|_| error(format!("source `{key}` has year {year}")))?;
         entry.set_date(HDate::from_year(year));
     }
     if let Some(pages) = &table.pages {
-        entry.set_page_range(
-            pages
-                .text()
-                .parse::<MaybeTyped<PageRanges>>()
-                .unwrap_or_else(|never| match never {}),
-        );
+        entry.set_page_range(pages.text().parse::<MaybeTyped<PageRanges>>().unwrap_or_else(|never| match never {}));
     }
     if let Some(doi) = &table.doi {
-        entry.set_doi(
-            doi.trim()
-                .trim_start_matches("https://doi.org/")
-                .to_string(),
-        );
+        entry.set_doi(doi.trim().trim_start_matches("https://doi.org/").to_string());
     }
     if let Some(pmid) = &table.pmid {
         entry.set_pmid(pmid.text());
     }
     if let Some(url) = &table.url {
-        let mut parsed: QualifiedUrl = url
-            .parse()
-            .map_err(|e| error(format!("source `{key}` has an invalid url `{url}`: {e}")))?;
+        let mut parsed: QualifiedUrl =
+            url.parse().map_err(|e| error(format!("source `{key}` has an invalid url `{url}`: {e}")))?;
         if let Some(d) = table.accessed.as_ref().and_then(|d| d.date) {
-            parsed.visit_date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-                .parse()
-                .ok();
+            parsed.visit_date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day).parse().ok();
         }
         entry.set_url(parsed);
     }
     if let Some(publisher) = &table.publisher {
-        entry.set_publisher(Publisher::new(
-            Some(FormatString::with_value(publisher.as_str())),
-            None,
-        ));
+        entry.set_publisher(Publisher::new(Some(FormatString::with_value(publisher.as_str())), None));
     }
     if table.journal.is_some() || table.volume.is_some() || table.issue.is_some() {
-        let mut parent = Entry::new(
-            &key,
-            if kind == EntryType::Article {
-                EntryType::Periodical
-            } else {
-                EntryType::Book
-            },
-        );
+        let mut parent =
+            Entry::new(&key, if kind == EntryType::Article { EntryType::Periodical } else { EntryType::Book });
         if let Some(journal) = &table.journal {
             parent.set_title(FormatString::with_value(journal.trim()));
         }
         if let Some(volume) = &table.volume {
-            parent.set_volume(
-                volume
-                    .text()
-                    .parse::<MaybeTyped<Numeric>>()
-                    .unwrap_or_else(|never| match never {}),
-            );
+            parent.set_volume(volume.text().parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
         }
         if let Some(issue) = &table.issue {
-            parent.set_issue(
-                issue
-                    .text()
-                    .parse::<MaybeTyped<Numeric>>()
-                    .unwrap_or_else(|never| match never {}),
-            );
+            parent.set_issue(issue.text().parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
         }
         entry.set_parents(vec![parent]);
     }
-    Ok(Source {
-        key,
-        entry,
-        path: source.path.clone(),
-        line: source.line_col(offset).0,
-    })
+    Ok(Source { key, entry, path: source.path.clone(), line: source.line_col(offset).0 })
 }
 
 /// "Family, Given" is a person; a name without a comma is an organisation, kept whole.
@@ -543,14 +421,7 @@ fn person(name: &str) -> Person {
 }
 
 fn institution(name: &str) -> Person {
-    Person {
-        name: name.to_string(),
-        given_name: None,
-        prefix: None,
-        suffix: None,
-        comma_suffix: false,
-        alias: None,
-    }
+    Person { name: name.to_string(), given_name: None, prefix: None, suffix: None, comma_suffix: false, alias: None }
 }
 
 #[cfg(test)]
@@ -560,27 +431,11 @@ mod tests {
     #[test]
     fn tidy_matches_citeproc_spacing() {
         let runs = vec![
-            Run {
-                text: "Journal. 2016 ".into(),
-                ..Run::default()
-            },
-            Run {
-                text: ";29(2):111–9. ".into(),
-                ..Run::default()
-            },
-            Run {
-                text: "Avoidance [Internet].  [cited]".into(),
-                italic: true,
-                ..Run::default()
-            },
-            Run {
-                text: " ".into(),
-                ..Run::default()
-            },
+            Run { text: "Journal. 2016 ".into(), ..Run::default() },
+            Run { text: ";29(2):111–9. ".into(), ..Run::default() },
+            Run { text: "Avoidance [Internet].  [cited]".into(), italic: true, ..Run::default() },
+            Run { text: " ".into(), ..Run::default() },
         ];
-        assert_eq!(
-            plain(&tidy(runs)),
-            "Journal. 2016;29(2):111–9. Avoidance [Internet]. [cited]"
-        );
+        assert_eq!(plain(&tidy(runs)), "Journal. 2016;29(2):111–9. Avoidance [Internet]. [cited]");
     }
 }

@@ -29,10 +29,10 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub hint: Option<Box<str>>,
     /// The output profile the finding is about, when it concerns one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
+    pub profile: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -49,15 +49,8 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        path: impl Into<PathBuf>,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, code, message)
-        }
+    pub fn warning(path: impl Into<PathBuf>, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, code, message) }
     }
 
     pub fn at(mut self, (line, column): (usize, usize)) -> Self {
@@ -67,12 +60,12 @@ impl Diagnostic {
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
     pub fn profile(mut self, profile: &str) -> Self {
-        self.profile = Some(profile.to_string());
+        self.profile = Some(profile.into());
         self
     }
 
@@ -116,14 +109,8 @@ pub struct SourceText {
 
 impl SourceText {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        SourceText {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        SourceText { path: path.into(), text, line_starts }
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
@@ -139,21 +126,11 @@ impl SourceText {
         (line + 1, column)
     }
 
-    pub fn error_at(
-        &self,
-        offset: usize,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error_at(&self, offset: usize, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.path, code, message).at(self.line_col(offset))
     }
 
-    pub fn warning_at(
-        &self,
-        offset: usize,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning_at(&self, offset: usize, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(&self.path, code, message).at(self.line_col(offset))
     }
 }
@@ -169,19 +146,12 @@ pub fn display_path(path: &Path) -> PathBuf {
 
 /// The known name closest to `unknown`, when it is close enough to be a likely typo: at most
 /// one edit (or transposition) per three letters, or a shared beginning.
-pub fn did_you_mean<'a>(
-    unknown: &str,
-    known: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let allowed = (unknown.chars().count() / 3).max(1);
     known
         .into_iter()
         .map(|candidate| {
-            (
-                strsim::damerau_levenshtein(unknown, candidate),
-                -strsim::jaro_winkler(unknown, candidate),
-                candidate,
-            )
+            (strsim::damerau_levenshtein(unknown, candidate), -strsim::jaro_winkler(unknown, candidate), candidate)
         })
         .filter(|(edits, jaro, _)| *edits <= allowed || -jaro > 0.9)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
@@ -210,9 +180,6 @@ mod tests {
         assert_eq!(did_you_mean("titel", known), Some("title"));
         assert_eq!(did_you_mean("colour", known), None);
         assert_eq!(did_you_mean("pfd", ["pdf", "epub", "sms"]), Some("pdf"));
-        assert_eq!(
-            did_you_mean("vancover", ["vancouver", "ama", "apa"]),
-            Some("vancouver")
-        );
+        assert_eq!(did_you_mean("vancover", ["vancouver", "ama", "apa"]), Some("vancouver"));
     }
 }

@@ -35,13 +35,7 @@ const EMBEDDED: &[(&str, &[u8])] = embed!(
 
 /// The embedded fonts.
 pub fn embedded() -> Vec<FontFile> {
-    EMBEDDED
-        .iter()
-        .map(|(name, bytes)| FontFile {
-            name: name.to_string(),
-            bytes: Arc::new(bytes.to_vec()),
-        })
-        .collect()
+    EMBEDDED.iter().map(|(name, bytes)| FontFile { name: name.to_string(), bytes: Arc::new(bytes.to_vec()) }).collect()
 }
 
 /// Font files (`.ttf`, `.otf`, `.ttc`, `.otc`) directly in `dir`, sorted by name.
@@ -49,16 +43,13 @@ pub fn in_folder(dir: &Path) -> std::io::Result<Vec<FontFile>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
-        });
+        let is_font = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str()));
         if is_font && path.is_file() {
             files.push(FontFile {
-                name: path
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .to_string(),
+                name: path.file_name().unwrap_or_default().to_string_lossy().to_string(),
                 bytes: Arc::new(std::fs::read(&path)?),
             });
         }

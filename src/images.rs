@@ -13,9 +13,7 @@ pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
 /// Decodes the image at `path`, guessing the format from its content, not its name.
 pub fn decode(path: &Path) -> Result<DynamicImage, String> {
     let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
-    let mut reader = reader
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read it: {e}"))?;
+    let mut reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
     if reader.format().is_none() {
         return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
     }
@@ -36,8 +34,6 @@ pub fn decode(path: &Path) -> Result<DynamicImage, String> {
 /// Encodes an image as PNG.
 pub fn to_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
     let mut out = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .map_err(|e| format!("cannot encode PNG: {e}"))?;
+    image.write_to(&mut out, image::ImageFormat::Png).map_err(|e| format!("cannot encode PNG: {e}"))?;
     Ok(out.into_inner())
 }

@@ -41,8 +41,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let found = content::find_handouts(path)
-                .map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
+            let found =
+                content::find_handouts(path).map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
             if found.is_empty() {
                 return Err(format!("no handouts (*.md files) in {}", path.display()));
             }
@@ -53,27 +53,20 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             return Err(format!("{} does not exist", path.display()));
         }
     }
-    let mut loaded = Loaded {
-        projects: Vec::new(),
-        handouts: Vec::new(),
-        diagnostics: Vec::new(),
-    };
+    let mut loaded = Loaded { projects: Vec::new(), handouts: Vec::new(), diagnostics: Vec::new() };
     let mut project_of_root: BTreeMap<PathBuf, Option<usize>> = BTreeMap::new();
     for file in files {
         let root = Project::root_for(&file);
-        let index =
-            *project_of_root
-                .entry(root.clone())
-                .or_insert_with(|| match Project::load(&root) {
-                    Ok(project) => {
-                        loaded.projects.push(project);
-                        Some(loaded.projects.len() - 1)
-                    }
-                    Err(errors) => {
-                        loaded.diagnostics.extend(errors);
-                        None
-                    }
-                });
+        let index = *project_of_root.entry(root.clone()).or_insert_with(|| match Project::load(&root) {
+            Ok(project) => {
+                loaded.projects.push(project);
+                Some(loaded.projects.len() - 1)
+            }
+            Err(errors) => {
+                loaded.diagnostics.extend(errors);
+                None
+            }
+        });
         let Some(index) = index else { continue };
         match content::load(&file, &loaded.projects[index]) {
             Ok(handout) => loaded.handouts.push((index, handout)),
@@ -84,8 +77,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     for (_, handout) in &loaded.handouts {
         if let Some(first) = seen.insert(handout.meta.slug.clone(), handout.path.clone()) {
             loaded.diagnostics.push(
-                Diagnostic::error(&handout.path, "slug", format!("slug `{}` is also used by {}", handout.meta.slug, first.display()))
-                    .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
+                Diagnostic::error(
+                    &handout.path,
+                    "slug",
+                    format!("slug `{}` is also used by {}", handout.meta.slug, first.display()),
+                )
+                .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
             );
         }
     }
@@ -113,11 +110,7 @@ impl Default for Renderers {
 
 impl Renderers {
     fn get(&self, format: Format) -> &dyn Renderer {
-        self.renderers
-            .iter()
-            .find(|r| r.format() == format)
-            .expect("a renderer for every format")
-            .as_ref()
+        self.renderers.iter().find(|r| r.format() == format).expect("a renderer for every format").as_ref()
     }
 
     /// Renders one profile of a handout into files held in memory.
@@ -128,11 +121,8 @@ impl Renderers {
         project: &Project,
     ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let selection = select::select(handout, profile, &self.styles).map_err(|d| vec![d])?;
-        let context = RenderContext {
-            selection: &selection,
-            project,
-            timestamp: render::timestamp(handout.meta.reviewed),
-        };
+        let context =
+            RenderContext { selection: &selection, project, timestamp: render::timestamp(handout.meta.reviewed) };
         self.get(profile.format()).render(&context)
     }
 }
@@ -149,24 +139,12 @@ pub struct BuildReport {
 /// Every good output is written even when other handouts fail.
 pub fn build(loaded: &Loaded, out_dir: Option<&Path>, only_profiles: &[String]) -> BuildReport {
     let renderers = Renderers::default();
-    let mut report = BuildReport {
-        diagnostics: loaded.diagnostics.clone(),
-        ..BuildReport::default()
-    };
+    let mut report = BuildReport { diagnostics: loaded.diagnostics.clone(), ..BuildReport::default() };
     for name in only_profiles {
-        if !loaded
-            .handouts
-            .iter()
-            .any(|(_, h)| h.profile(name).is_some())
-        {
-            report.diagnostics.push(
-                Diagnostic::error(
-                    ".",
-                    "profile",
-                    format!("no handout has a profile named `{name}`"),
-                )
-                .at((0, 0)),
-            );
+        if !loaded.handouts.iter().any(|(_, h)| h.profile(name).is_some()) {
+            report
+                .diagnostics
+                .push(Diagnostic::error(".", "profile", format!("no handout has a profile named `{name}`")).at((0, 0)));
         }
     }
     for (index, handout) in &loaded.handouts {
@@ -174,26 +152,17 @@ pub fn build(loaded: &Loaded, out_dir: Option<&Path>, only_profiles: &[String]) 
         let out_dir = out_dir.map_or_else(|| project.root.join("dist"), Path::to_path_buf);
         output::sweep_temporaries(&out_dir.join(&handout.meta.slug));
         report.handouts += 1;
-        for profile in handout
-            .profiles
-            .iter()
-            .filter(|p| only_profiles.is_empty() || only_profiles.contains(&p.name))
-        {
+        for profile in handout.profiles.iter().filter(|p| only_profiles.is_empty() || only_profiles.contains(&p.name)) {
             match renderers.render(handout, profile, project) {
                 Err(errors) => report.diagnostics.extend(errors),
                 Ok(artifacts) => {
                     for artifact in artifacts {
-                        let path =
-                            output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
+                        let path = output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
                         match output::write_atomic(&path, &artifact.bytes) {
                             Ok(()) => report.written.push(display_path(&path)),
                             Err(e) => report.diagnostics.push(
-                                Diagnostic::error(
-                                    display_path(&path),
-                                    "io",
-                                    format!("cannot write the output: {e}"),
-                                )
-                                .at((0, 0)),
+                                Diagnostic::error(display_path(&path), "io", format!("cannot write the output: {e}"))
+                                    .at((0, 0)),
                             ),
                         }
                     }

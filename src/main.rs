@@ -27,12 +27,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build {
-            paths,
-            output,
-            profile,
-            quiet,
-        } => {
+        Command::Build { paths, output, profile, quiet } => {
             let loaded = handout::load(&paths)?;
             let started = std::time::Instant::now();
             let report = handout::build(&loaded, output.as_deref(), &profile);
@@ -56,10 +51,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let diagnostics = handout::check(&loaded);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize")
-                );
+                println!("{}", serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize"));
             } else {
                 print_diagnostics(&diagnostics);
                 if diagnostics.is_empty() {
@@ -73,21 +65,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let errors = print_diagnostics(&loaded.diagnostics);
             let mut out = std::io::stdout().lock();
             for (_, h) in &loaded.handouts {
-                let _ = writeln!(
-                    out,
-                    "{}  {}  [{}]  {}",
-                    h.meta.slug,
-                    h.meta.title,
-                    h.meta.lang,
-                    h.path.display()
-                );
+                let _ = writeln!(out, "{}  {}  [{}]  {}", h.meta.slug, h.meta.title, h.meta.lang, h.path.display());
                 let _ = writeln!(out, "  sections:");
                 for s in &h.sections {
-                    let title = if s.id == handout::model::Section::INTRO {
-                        h.strings.introduction.clone()
-                    } else {
-                        s.title()
-                    };
+                    let title =
+                        if s.id == handout::model::Section::INTRO { h.strings.introduction.clone() } else { s.title() };
                     let _ = writeln!(out, "    {:<20} {}", s.id, title);
                 }
                 let _ = writeln!(out, "  profiles:");
@@ -96,11 +78,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                         handout::model::SectionChoice::All => "all".to_string(),
                         handout::model::SectionChoice::List(ids) => ids.join(", "),
                     };
-                    let exclude = if p.exclude.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" except {}", p.exclude.join(", "))
-                    };
+                    let exclude =
+                        if p.exclude.is_empty() { String::new() } else { format!(" except {}", p.exclude.join(", ")) };
                     let ext = match p.format() {
                         Format::Pdf => "pdf",
                         Format::Epub => "epub",
@@ -125,18 +104,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             let path = Path::new("content").join(format!("{slug}.md"));
             if path.exists() {
-                return Err(format!(
-                    "{} already exists; choose another slug or edit that file",
-                    path.display()
-                ));
+                return Err(format!("{} already exists; choose another slug or edit that file", path.display()));
             }
             handout::output::write_atomic(&path, handout::new_handout_text(&slug).as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            println!(
-                "created {}\nnext: edit it, then run `handout check {}`",
-                path.display(),
-                path.display()
-            );
+            println!("created {}\nnext: edit it, then run `handout check {}`", path.display(), path.display());
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -152,9 +124,5 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
 }
 
 fn exit(errors: usize) -> ExitCode {
-    if errors > 0 {
-        ExitCode::from(EXIT_CONTENT)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if errors > 0 { ExitCode::from(EXIT_CONTENT) } else { ExitCode::SUCCESS }
 }

@@ -67,11 +67,7 @@ pub enum Direction {
 impl Direction {
     /// Right-to-left for the scripts that need it, from the language's primary subtag.
     pub fn of_lang(lang: &str) -> Direction {
-        let primary = lang
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
             "ar" | "fa" | "he" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => Direction::Rtl,
             _ => Direction::Ltr,
@@ -97,11 +93,7 @@ pub struct Date {
 impl Date {
     /// Days since 1970-01-01 (proleptic Gregorian), for timestamps.
     pub fn days_since_epoch(self) -> i64 {
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -429,12 +421,7 @@ pub struct SmsOptions {
 
 impl Default for SmsOptions {
     fn default() -> Self {
-        SmsOptions {
-            segments: 1,
-            encoding: SmsEncoding::Auto,
-            include_url: false,
-            opt_out: None,
-        }
+        SmsOptions { segments: 1, encoding: SmsEncoding::Auto, include_url: false, opt_out: None }
     }
 }
 
@@ -453,30 +440,9 @@ mod tests {
     #[test]
     fn dates_round_trip_through_unix_days() {
         for (date, days) in [
-            (
-                Date {
-                    year: 1970,
-                    month: 1,
-                    day: 1,
-                },
-                0,
-            ),
-            (
-                Date {
-                    year: 2000,
-                    month: 2,
-                    day: 29,
-                },
-                11_016,
-            ),
-            (
-                Date {
-                    year: 2026,
-                    month: 11,
-                    day: 1,
-                },
-                20_758,
-            ),
+            (Date { year: 1970, month: 1, day: 1 }, 0),
+            (Date { year: 2000, month: 2, day: 29 }, 11_016),
+            (Date { year: 2026, month: 11, day: 1 }, 20_758),
         ] {
             assert_eq!(date.days_since_epoch(), days);
             assert_eq!(Date::from_unix(days * 86_400 + 3_600), date);

@@ -46,6 +46,8 @@ impl Reference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marker {
     pub pieces: Vec<MarkerPiece>,
+    /// Every key the marker stands for, including those inside a range (`2` in `[1–3]`).
+    pub keys: Vec<String>,
     /// Numeric styles set the marker as bracketed numbers; author-date styles as text.
     pub numeric: bool,
 }
@@ -91,28 +93,13 @@ pub fn select<'a>(
         collect_citations(&section.blocks, &mut groups);
     }
     if !profile.citations || groups.is_empty() {
-        return Ok(Selection {
-            handout,
-            profile,
-            sections,
-            references: Vec::new(),
-            markers: HashMap::new(),
-        });
+        return Ok(Selection { handout, profile, sections, references: Vec::new(), markers: HashMap::new() });
     }
     let style = styles
         .get(&handout.citation_style)
         .map_err(|why| Diagnostic::error(&handout.path, "citation", why).profile(&profile.name))?;
-    let Formatted {
-        numeric,
-        entries,
-        citations,
-    } = cite::format(
-        &handout.sources,
-        &groups,
-        &style,
-        styles.locales(),
-        &handout.meta.lang,
-    );
+    let Formatted { numeric, entries, citations } =
+        cite::format(&handout.sources, &groups, &style, styles.locales(), &handout.meta.lang);
     let mut numbers: HashMap<&str, usize> = HashMap::new();
     for key in groups.iter().flatten() {
         let next = numbers.len() + 1;
@@ -129,20 +116,10 @@ pub fn select<'a>(
         .collect();
     let mut markers = HashMap::new();
     for (group, rendered) in groups.iter().zip(citations) {
-        let marker = if numeric {
-            numeric_marker(group, &numbers)
-        } else {
-            text_marker(group, rendered)
-        };
+        let marker = if numeric { numeric_marker(group, &numbers) } else { text_marker(group, rendered) };
         markers.entry(group.clone()).or_insert(marker);
     }
-    Ok(Selection {
-        handout,
-        profile,
-        sections,
-        references,
-        markers,
-    })
+    Ok(Selection { handout, profile, sections, references, markers })
 }
 
 /// `[1–3, 5]`: numbers sorted, runs of three or more joined with an en dash.
@@ -150,10 +127,7 @@ fn numeric_marker(keys: &[String], numbers: &HashMap<&str, usize>) -> Marker {
     let mut cited: Vec<(usize, &String)> = keys.iter().map(|k| (numbers[k.as_str()], k)).collect();
     cited.sort();
     cited.dedup();
-    let mut pieces = vec![MarkerPiece {
-        text: "[".into(),
-        target: None,
-    }];
+    let mut pieces = vec![MarkerPiece { text: "[".into(), target: None }];
     let mut i = 0;
     while i < cited.len() {
         let mut j = i;
@@ -161,46 +135,26 @@ fn numeric_marker(keys: &[String], numbers: &HashMap<&str, usize>) -> Marker {
             j += 1;
         }
         if i > 0 {
-            pieces.push(MarkerPiece {
-                text: ", ".into(),
-                target: None,
-            });
+            pieces.push(MarkerPiece { text: ", ".into(), target: None });
         }
-        pieces.push(MarkerPiece {
-            text: cited[i].0.to_string(),
-            target: Some(cited[i].1.clone()),
-        });
+        pieces.push(MarkerPiece { text: cited[i].0.to_string(), target: Some(cited[i].1.clone()) });
         if j >= i + 2 {
-            pieces.push(MarkerPiece {
-                text: "–".into(),
-                target: None,
-            });
-            pieces.push(MarkerPiece {
-                text: cited[j].0.to_string(),
-                target: Some(cited[j].1.clone()),
-            });
+            pieces.push(MarkerPiece { text: "–".into(), target: None });
+            pieces.push(MarkerPiece { text: cited[j].0.to_string(), target: Some(cited[j].1.clone()) });
             i = j + 1;
         } else {
             i += 1;
         }
     }
-    pieces.push(MarkerPiece {
-        text: "]".into(),
-        target: None,
-    });
-    Marker {
-        pieces,
-        numeric: true,
-    }
+    pieces.push(MarkerPiece { text: "]".into(), target: None });
+    Marker { pieces, keys: cited.into_iter().map(|(_, k)| k.clone()).collect(), numeric: true }
 }
 
 /// An author-date marker as the style wrote it, linked to its first reference.
 fn text_marker(keys: &[String], rendered: Vec<Run>) -> Marker {
     Marker {
-        pieces: vec![MarkerPiece {
-            text: cite::plain(&rendered),
-            target: keys.first().cloned(),
-        }],
+        pieces: vec![MarkerPiece { text: cite::plain(&rendered), target: keys.first().cloned() }],
+        keys: keys.to_vec(),
         numeric: false,
     }
 }
@@ -212,20 +166,13 @@ pub fn collect_citations(blocks: &[Block], groups: &mut Vec<Vec<String>>) {
 
 fn collect_block_citations(block: &Block, groups: &mut Vec<Vec<String>>) {
     match block {
-        Block::Paragraph { content } | Block::Heading { content, .. } => {
-            collect_inline_citations(content, groups)
+        Block::Paragraph { content } | Block::Heading { content, .. } => collect_inline_citations(content, groups),
+        Block::List { items, .. } => items.iter().flatten().for_each(|b| collect_block_citations(b, groups)),
+        Block::Quote { blocks } | Block::Callout { blocks, .. } => {
+            blocks.iter().for_each(|b| collect_block_citations(b, groups))
         }
-        Block::List { items, .. } => items
-            .iter()
-            .flatten()
-            .for_each(|b| collect_block_citations(b, groups)),
-        Block::Quote { blocks } | Block::Callout { blocks, .. } => blocks
-            .iter()
-            .for_each(|b| collect_block_citations(b, groups)),
         Block::Table { head, rows, .. } => {
-            head.iter()
-                .chain(rows.iter().flatten())
-                .for_each(|cell| collect_inline_citations(cell, groups));
+            head.iter().chain(rows.iter().flatten()).for_each(|cell| collect_inline_citations(cell, groups));
         }
         Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
     }
@@ -239,25 +186,14 @@ fn collect_inline_citations(inlines: &[Inline], groups: &mut Vec<Vec<String>>) {
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
             | Inline::Link { content, .. } => collect_inline_citations(content, groups),
-            Inline::Text { .. }
-            | Inline::Code { .. }
-            | Inline::Image { .. }
-            | Inline::LineBreak => {}
+            Inline::Text { .. } | Inline::Code { .. } | Inline::Image { .. } | Inline::LineBreak => {}
         }
     }
 }
 
 /// A citation key made safe for XML ids and Typst labels.
 pub fn anchor_safe(key: &str) -> String {
-    key.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
 }
 
 #[cfg(test)]
@@ -267,16 +203,11 @@ mod tests {
     #[test]
     fn numeric_markers_compress_runs() {
         let keys: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
-        let numbers: HashMap<&str, usize> =
-            [("a", 1), ("b", 2), ("c", 3), ("d", 5), ("e", 6)].into();
+        let numbers: HashMap<&str, usize> = [("a", 1), ("b", 2), ("c", 3), ("d", 5), ("e", 6)].into();
         assert_eq!(numeric_marker(&keys, &numbers).text(), "[1–3, 5, 6]");
         assert_eq!(numeric_marker(&keys[3..], &numbers).text(), "[5, 6]");
         let marker = numeric_marker(&keys[..3], &numbers);
-        let targets: Vec<_> = marker
-            .pieces
-            .iter()
-            .filter_map(|p| p.target.as_deref())
-            .collect();
+        let targets: Vec<_> = marker.pieces.iter().filter_map(|p| p.target.as_deref()).collect();
         assert_eq!(targets, ["a", "c"]);
     }
 }

@@ -12,8 +12,8 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, SourceText, did_you_mean};
 use crate::model::{
-    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, Paper, PdfOptions, Profile,
-    SectionChoice, SmsEncoding, SmsOptions,
+    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, Paper, PdfOptions, Profile, SectionChoice, SmsEncoding,
+    SmsOptions,
 };
 
 /// The project file's name; its folder is the project root.
@@ -119,14 +119,8 @@ pub struct TableSource<'a> {
 }
 
 impl TableSource<'_> {
-    fn error<T>(
-        &self,
-        span: &Spanned<T>,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        self.source
-            .error_at(self.base + span.span().start, code, message)
+    fn error<T>(&self, span: &Spanned<T>, code: &'static str, message: impl Into<String>) -> Diagnostic {
+        self.source.error_at(self.base + span.span().start, code, message)
     }
 }
 
@@ -145,66 +139,22 @@ impl ProfileTable {
         let format = self.format.get_ref().as_str();
         let format_keys: [(&str, &str, Option<usize>); 14] = [
             ("paper", "pdf", self.paper.as_ref().map(|s| s.span().start)),
-            (
-                "layout",
-                "pdf",
-                self.layout.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "columns",
-                "pdf",
-                self.columns.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "large-print",
-                "pdf",
-                self.large_print.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "accessible",
-                "pdf",
-                self.accessible.as_ref().map(|s| s.span().start),
-            ),
+            ("layout", "pdf", self.layout.as_ref().map(|s| s.span().start)),
+            ("columns", "pdf", self.columns.as_ref().map(|s| s.span().start)),
+            ("large-print", "pdf", self.large_print.as_ref().map(|s| s.span().start)),
+            ("accessible", "pdf", self.accessible.as_ref().map(|s| s.span().start)),
             ("bleed", "pdf", self.bleed.as_ref().map(|s| s.span().start)),
-            (
-                "crop-marks",
-                "pdf",
-                self.crop_marks.as_ref().map(|s| s.span().start),
-            ),
+            ("crop-marks", "pdf", self.crop_marks.as_ref().map(|s| s.span().start)),
             ("cover", "epub", self.cover.as_ref().map(|s| s.span().start)),
-            (
-                "embed-fonts",
-                "epub",
-                self.embed_fonts.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "segments",
-                "sms",
-                self.segments.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "encoding",
-                "sms",
-                self.encoding.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "include-url",
-                "sms",
-                self.include_url.as_ref().map(|s| s.span().start),
-            ),
-            (
-                "opt-out",
-                "sms",
-                self.opt_out.as_ref().map(|s| s.span().start),
-            ),
+            ("embed-fonts", "epub", self.embed_fonts.as_ref().map(|s| s.span().start)),
+            ("segments", "sms", self.segments.as_ref().map(|s| s.span().start)),
+            ("encoding", "sms", self.encoding.as_ref().map(|s| s.span().start)),
+            ("include-url", "sms", self.include_url.as_ref().map(|s| s.span().start)),
+            ("opt-out", "sms", self.opt_out.as_ref().map(|s| s.span().start)),
             ("format", format, None),
         ];
         if !["pdf", "epub", "sms"].contains(&format) {
-            let mut d = at.error(
-                &self.format,
-                "profile",
-                format!("unknown format `{format}` in profile `{name}`"),
-            );
+            let mut d = at.error(&self.format, "profile", format!("unknown format `{format}` in profile `{name}`"));
             d = d.hint(match did_you_mean(format, ["pdf", "epub", "sms"]) {
                 Some(near) => format!("did you mean `{near}`? formats are `pdf`, `epub` and `sms`"),
                 None => "formats are `pdf`, `epub` and `sms`".to_string(),
@@ -218,7 +168,11 @@ impl ProfileTable {
             {
                 errors.push(
                     at.source
-                        .error_at(at.base + offset, "profile", format!("`{key}` is a {owner} key, but profile `{name}` has format `{format}`"))
+                        .error_at(
+                            at.base + offset,
+                            "profile",
+                            format!("`{key}` is a {owner} key, but profile `{name}` has format `{format}`"),
+                        )
                         .hint(format!("remove `{key}`, or move it to a profile with `format = \"{owner}\"`"))
                         .profile(name),
                 );
@@ -246,13 +200,9 @@ impl ProfileTable {
                 "none" => false,
                 other => {
                     errors.push(
-                        at.error(
-                            value,
-                            "profile",
-                            format!("unknown `citations = \"{other}\"`"),
-                        )
-                        .hint("write `citations = \"appendix\"` or `citations = \"none\"`")
-                        .profile(name),
+                        at.error(value, "profile", format!("unknown `citations = \"{other}\"`"))
+                            .hint("write `citations = \"appendix\"` or `citations = \"none\"`")
+                            .profile(name),
                     );
                     true
                 }
@@ -267,13 +217,9 @@ impl ProfileTable {
                     Some(c) if (1..=3).contains(c.get_ref()) => *c.get_ref() as u8,
                     Some(c) => {
                         errors.push(
-                            at.error(
-                                c,
-                                "profile",
-                                format!("`columns = {}` is out of range", c.get_ref()),
-                            )
-                            .hint("use 1, 2 or 3")
-                            .profile(name),
+                            at.error(c, "profile", format!("`columns = {}` is out of range", c.get_ref()))
+                                .hint("use 1, 2 or 3")
+                                .profile(name),
                         );
                         1
                     }
@@ -283,23 +229,16 @@ impl ProfileTable {
                     Some(b) if (0.0..=25.0).contains(b.get_ref()) => *b.get_ref(),
                     Some(b) => {
                         errors.push(
-                            at.error(
-                                b,
-                                "profile",
-                                format!("`bleed = {}` mm is out of range", b.get_ref()),
-                            )
-                            .hint("print shops ask for 3 mm (1/8 inch); use a value from 0 to 25")
-                            .profile(name),
+                            at.error(b, "profile", format!("`bleed = {}` mm is out of range", b.get_ref()))
+                                .hint("print shops ask for 3 mm (1/8 inch); use a value from 0 to 25")
+                                .profile(name),
                         );
                         0.0
                     }
                 };
                 FormatOptions::Pdf(PdfOptions {
                     paper: self.paper.as_ref().map_or(defaults.paper, |p| *p.get_ref()),
-                    layout: self
-                        .layout
-                        .as_ref()
-                        .map_or(defaults.layout, |l| *l.get_ref()),
+                    layout: self.layout.as_ref().map_or(defaults.layout, |l| *l.get_ref()),
                     columns,
                     large_print: self.large_print.as_ref().is_some_and(|v| *v.get_ref()),
                     accessible: self.accessible.as_ref().is_none_or(|v| *v.get_ref()),
@@ -308,23 +247,13 @@ impl ProfileTable {
                 })
             }
             "epub" => {
-                let cover = self
-                    .cover
-                    .as_ref()
-                    .and_then(|c| match resolve(c.get_ref()) {
-                        Ok(path) => Some(path),
-                        Err(why) => {
-                            errors.push(
-                                at.error(
-                                    c,
-                                    "path",
-                                    format!("cover image `{}`: {why}", c.get_ref()),
-                                )
-                                .profile(name),
-                            );
-                            None
-                        }
-                    });
+                let cover = self.cover.as_ref().and_then(|c| match resolve(c.get_ref()) {
+                    Ok(path) => Some(path),
+                    Err(why) => {
+                        errors.push(at.error(c, "path", format!("cover image `{}`: {why}", c.get_ref())).profile(name));
+                        None
+                    }
+                });
                 FormatOptions::Epub(EpubOptions {
                     cover,
                     embed_fonts: self.embed_fonts.as_ref().is_some_and(|v| *v.get_ref()),
@@ -336,29 +265,18 @@ impl ProfileTable {
                     Some(s) if (1..=10).contains(s.get_ref()) => *s.get_ref() as u32,
                     Some(s) => {
                         errors.push(
-                            at.error(
-                                s,
-                                "profile",
-                                format!("`segments = {}` is out of range", s.get_ref()),
-                            )
-                            .hint("a text message budget is 1 to 10 segments")
-                            .profile(name),
+                            at.error(s, "profile", format!("`segments = {}` is out of range", s.get_ref()))
+                                .hint("a text message budget is 1 to 10 segments")
+                                .profile(name),
                         );
                         1
                     }
                 };
                 FormatOptions::Sms(SmsOptions {
                     segments,
-                    encoding: self
-                        .encoding
-                        .as_ref()
-                        .map_or(SmsEncoding::Auto, |e| *e.get_ref()),
+                    encoding: self.encoding.as_ref().map_or(SmsEncoding::Auto, |e| *e.get_ref()),
                     include_url: self.include_url.as_ref().is_some_and(|v| *v.get_ref()),
-                    opt_out: self
-                        .opt_out
-                        .as_ref()
-                        .map(|o| o.get_ref().clone())
-                        .or_else(|| project.opt_out.clone()),
+                    opt_out: self.opt_out.as_ref().map(|o| o.get_ref().clone()).or_else(|| project.opt_out.clone()),
                 })
             }
         };
@@ -388,10 +306,7 @@ pub fn default_profiles(project: &ProjectSettings) -> Vec<Profile> {
             citations: false,
             ..profile(
                 "sms",
-                FormatOptions::Sms(SmsOptions {
-                    opt_out: project.opt_out.clone(),
-                    ..SmsOptions::default()
-                }),
+                FormatOptions::Sms(SmsOptions { opt_out: project.opt_out.clone(), ..SmsOptions::default() }),
             )
         },
     ]
@@ -441,63 +356,36 @@ impl Project {
     /// The project a handout belongs to: the nearest folder upward holding `handout.toml`,
     /// else the current directory.
     pub fn root_for(handout: &Path) -> PathBuf {
-        let start = handout
-            .canonicalize()
-            .unwrap_or_else(|_| handout.to_path_buf());
+        let start = handout.canonicalize().unwrap_or_else(|_| handout.to_path_buf());
         start
             .ancestors()
             .skip(1)
             .find(|dir| dir.join(PROJECT_FILE).is_file())
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| {
-                std::env::current_dir()
-                    .unwrap_or_default()
-                    .canonicalize()
-                    .unwrap_or_default()
-            })
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default())
     }
 
     /// Loads `root/handout.toml` when present; a missing file gives default settings.
     pub fn load(root: &Path) -> Result<Project, Vec<Diagnostic>> {
-        let root = root.canonicalize().map_err(|e| {
-            vec![Diagnostic::error(
-                root,
-                "io",
-                format!("cannot open the project folder: {e}"),
-            )]
-        })?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| vec![Diagnostic::error(root, "io", format!("cannot open the project folder: {e}"))])?;
         let path = root.join(PROJECT_FILE);
         if !path.is_file() {
-            return Ok(Project {
-                root,
-                file: None,
-                settings: ProjectSettings::default(),
-                profiles: None,
-            });
+            return Ok(Project { root, file: None, settings: ProjectSettings::default(), profiles: None });
         }
         let display = crate::diagnostic::display_path(&path);
         let text = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
         let source = SourceText::new(display, text);
-        let file: ProjectFile = toml::from_str(&source.text)
-            .map_err(|e| vec![toml_error(&source, 0, &e, "settings")])?;
-        let mut project = Project {
-            root,
-            file: None,
-            settings: ProjectSettings::default(),
-            profiles: None,
-        };
+        let file: ProjectFile =
+            toml::from_str(&source.text).map_err(|e| vec![toml_error(&source, 0, &e, "settings")])?;
+        let mut project = Project { root, file: None, settings: ProjectSettings::default(), profiles: None };
         let mut errors = Vec::new();
-        let logo = file.logo.as_ref().and_then(|logo| {
-            match project.resolve(&project.root, logo.get_ref()) {
-                Ok(path) => Some(path),
-                Err(why) => {
-                    errors.push(source.error_at(
-                        logo.span().start,
-                        "path",
-                        format!("logo `{}`: {why}", logo.get_ref()),
-                    ));
-                    None
-                }
+        let logo = file.logo.as_ref().and_then(|logo| match project.resolve(&project.root, logo.get_ref()) {
+            Ok(path) => Some(path),
+            Err(why) => {
+                errors.push(source.error_at(logo.span().start, "path", format!("logo `{}`: {why}", logo.get_ref())));
+                None
             }
         });
         if let Some(color) = &file.brand_color
@@ -514,9 +402,7 @@ impl Project {
             );
         }
         if let Some(style) = &file.citation_style
-            && let Err(why) = crate::cite::style_from_name(style.get_ref(), &|w| {
-                project.resolve(&project.root, w)
-            })
+            && let Err(why) = crate::cite::style_from_name(style.get_ref(), &|w| project.resolve(&project.root, w))
         {
             errors.push(source.error_at(style.span().start, "citation", why));
         }
@@ -529,12 +415,7 @@ impl Project {
             brand_color: file.brand_color.map(Spanned::into_inner),
             citation_style: file
                 .citation_style
-                .and_then(|s| {
-                    crate::cite::style_from_name(s.get_ref(), &|w| {
-                        project.resolve(&project.root, w)
-                    })
-                    .ok()
-                })
+                .and_then(|s| crate::cite::style_from_name(s.get_ref(), &|w| project.resolve(&project.root, w)).ok())
                 .unwrap_or(CitationStyle::Vancouver),
             opt_out: file.opt_out,
             max_grade: file.max_grade,
@@ -555,16 +436,13 @@ impl Project {
             return Err("the path is empty".into());
         }
         if relative.has_root() || written.chars().nth(1) == Some(':') {
-            return Err(
-                "absolute paths are not allowed; write a path relative to the handout".into(),
-            );
+            return Err("absolute paths are not allowed; write a path relative to the handout".into());
         }
         let joined = base.join(relative);
         let canonical = joined.canonicalize().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!(
-                "no such file (looked for {})",
-                crate::diagnostic::display_path(&joined).display()
-            ),
+            std::io::ErrorKind::NotFound => {
+                format!("no such file (looked for {})", crate::diagnostic::display_path(&joined).display())
+            }
             _ => format!("cannot open it: {e}"),
         })?;
         if !canonical.starts_with(&self.root) {
@@ -583,10 +461,7 @@ impl Project {
 /// `#rrggbb` (or `#rgb`) as its three bytes.
 pub fn parse_hex_color(text: &str) -> Option<[u8; 3]> {
     let hex = text.strip_prefix('#')?;
-    let digits: Vec<u8> = hex
-        .chars()
-        .map(|c| c.to_digit(16).map(|d| d as u8))
-        .collect::<Option<_>>()?;
+    let digits: Vec<u8> = hex.chars().map(|c| c.to_digit(16).map(|d| d as u8)).collect::<Option<_>>()?;
     match digits.as_slice() {
         [r, g, b] => Some([r * 17, g * 17, b * 17]),
         [r1, r2, g1, g2, b1, b2] => Some([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2]),
@@ -596,12 +471,7 @@ pub fn parse_hex_color(text: &str) -> Option<[u8; 3]> {
 
 /// Turns a TOML or serde error into a diagnostic at its place, with a hint for the common
 /// mistakes (unknown keys get the nearest known key).
-pub fn toml_error(
-    source: &SourceText,
-    base: usize,
-    error: &toml::de::Error,
-    code: &'static str,
-) -> Diagnostic {
+pub fn toml_error(source: &SourceText, base: usize, error: &toml::de::Error, code: &'static str) -> Diagnostic {
     let offset = base + error.span().map_or(0, |span| span.start);
     let message = error.message().trim().to_string();
     let mut diagnostic = source.error_at(offset, code, message.clone());
@@ -611,14 +481,9 @@ pub fn toml_error(
         diagnostic = diagnostic.hint(match did_you_mean(unknown, known.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None if known.is_empty() => "remove this key".to_string(),
-            None => format!(
-                "known keys here: {}",
-                known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            None => {
+                format!("known keys here: {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+            }
         });
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let missing = rest.split('`').next().unwrap_or_default();

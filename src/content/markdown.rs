@@ -1,8 +1,6 @@
 //! Markdown body → sections of [`Block`]s, with Pandoc-style citations (`[@key; @other]`).
 
-use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::model::{Align, Block, CalloutKind, Image, Inline, Section};
@@ -102,14 +100,7 @@ struct Frame {
 
 impl Frame {
     fn new(kind: FrameKind, offset: usize) -> Self {
-        Frame {
-            kind,
-            offset,
-            blocks: Vec::new(),
-            inlines: Vec::new(),
-            items: Vec::new(),
-            code: String::new(),
-        }
+        Frame { kind, offset, blocks: Vec::new(), inlines: Vec::new(), items: Vec::new(), code: String::new() }
     }
 }
 
@@ -124,13 +115,8 @@ struct TextRun {
 
 impl TextRun {
     fn source_offset(&self, position: usize) -> usize {
-        let index = self
-            .pieces
-            .partition_point(|&(at, _)| at <= position)
-            .saturating_sub(1);
-        self.pieces
-            .get(index)
-            .map_or(0, |&(at, offset)| offset + (position - at))
+        let index = self.pieces.partition_point(|&(at, _)| at <= position).saturating_sub(1);
+        self.pieces.get(index).map_or(0, |&(at, offset)| offset + (position - at))
     }
 }
 
@@ -172,7 +158,11 @@ impl Builder<'_, '_> {
                 if self.frames.len() > MAX_NESTING {
                     self.errors.push(
                         self.source
-                            .error_at(offset, "markdown", format!("lists, quotes or emphasis are nested more than {MAX_NESTING} deep"))
+                            .error_at(
+                                offset,
+                                "markdown",
+                                format!("lists, quotes or emphasis are nested more than {MAX_NESTING} deep"),
+                            )
                             .hint("flatten the structure; a handout rarely needs more than two levels"),
                     );
                     return false;
@@ -180,19 +170,14 @@ impl Builder<'_, '_> {
                 self.start_tag(tag, offset);
             }
             Event::End(end) => self.end_tag(end),
-            Event::Code(code) => self.top().inlines.push(Inline::Code {
-                text: code.to_string(),
-            }),
+            Event::Code(code) => self.top().inlines.push(Inline::Code { text: code.to_string() }),
             Event::HardBreak => self.top().inlines.push(Inline::LineBreak),
             Event::Rule => {
                 self.flush_inlines();
                 self.top().blocks.push(Block::Rule);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
-            Event::FootnoteReference(_)
-            | Event::TaskListMarker(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {}
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
             Event::Text(_) | Event::SoftBreak => unreachable!("handled in event()"),
         }
         true
@@ -213,19 +198,14 @@ impl Builder<'_, '_> {
                 .error_at(
                     offset,
                     "markdown",
-                    format!(
-                        "raw HTML `{}` is not supported",
-                        trimmed.chars().take(30).collect::<String>()
-                    ),
+                    format!("raw HTML `{}` is not supported", trimmed.chars().take(30).collect::<String>()),
                 )
                 .hint("write it in Markdown, or escape the `<` as `\\<` to print it as text"),
         );
     }
 
     fn top(&mut self) -> &mut Frame {
-        self.frames
-            .last_mut()
-            .expect("the root frame is never popped")
+        self.frames.last_mut().expect("the root frame is never popped")
     }
 
     fn push_text(&mut self, text: &str, offset: usize) {
@@ -261,15 +241,17 @@ impl Builder<'_, '_> {
                 }
                 Err(problem) => self.errors.push(
                     self.source
-                        .error_at(run.source_offset(at), "citation", format!("malformed citation `{}`: {problem}", &run.text[at..end]))
+                        .error_at(
+                            run.source_offset(at),
+                            "citation",
+                            format!("malformed citation `{}`: {problem}", &run.text[at..end]),
+                        )
                         .hint("write citations as `[@key]` or `[@key1; @key2]`, with keys from the bibliography"),
                 ),
             }
         }
         if rest < run.text.len() {
-            inlines.push(Inline::Text {
-                text: run.text[rest..].to_string(),
-            });
+            inlines.push(Inline::Text { text: run.text[rest..].to_string() });
         }
         self.top().inlines.extend(inlines);
     }
@@ -278,10 +260,7 @@ impl Builder<'_, '_> {
     fn flush_inlines(&mut self) {
         let top = self.top();
         if !top.inlines.is_empty()
-            && !matches!(
-                top.kind,
-                FrameKind::Paragraph | FrameKind::Heading { .. } | FrameKind::TableCell
-            )
+            && !matches!(top.kind, FrameKind::Paragraph | FrameKind::Heading { .. } | FrameKind::TableCell)
         {
             let content = std::mem::take(&mut top.inlines);
             top.blocks.push(paragraph(content));
@@ -299,10 +278,7 @@ impl Builder<'_, '_> {
                             .hint("the title comes from `title` in the front matter; start sections with `##`"),
                     );
                 }
-                FrameKind::Heading {
-                    level: level as u8,
-                    id: id.map(|id| id.to_string()),
-                }
+                FrameKind::Heading { level: level as u8, id: id.map(|id| id.to_string()) }
             }
             Tag::BlockQuote(kind) => FrameKind::Quote(kind),
             Tag::CodeBlock(_) => FrameKind::CodeBlock,
@@ -320,12 +296,9 @@ impl Builder<'_, '_> {
             Tag::Strong => FrameKind::Strong,
             Tag::Strikethrough => FrameKind::Strikethrough,
             Tag::Link { dest_url, .. } => FrameKind::Link(dest_url.to_string()),
-            Tag::Image {
-                dest_url, title, ..
-            } => FrameKind::Image {
-                src: dest_url.to_string(),
-                title: title.to_string(),
-            },
+            Tag::Image { dest_url, title, .. } => {
+                FrameKind::Image { src: dest_url.to_string(), title: title.to_string() }
+            }
             Tag::HtmlBlock => return,
             _ => FrameKind::Other,
         };
@@ -361,27 +334,18 @@ impl Builder<'_, '_> {
                 if level <= 2 && self.frames.len() == 1 {
                     self.start_section(frame.inlines, id, offset);
                 } else {
-                    self.top().blocks.push(Block::Heading {
-                        level: level.max(3),
-                        content: frame.inlines,
-                    });
+                    self.top().blocks.push(Block::Heading { level: level.max(3), content: frame.inlines });
                 }
             }
             FrameKind::Quote(kind) => {
                 let blocks = frame.blocks;
                 parent.blocks.push(match kind {
                     None => Block::Quote { blocks },
-                    Some(kind) => Block::Callout {
-                        kind: to_callout(kind),
-                        blocks,
-                    },
+                    Some(kind) => Block::Callout { kind: to_callout(kind), blocks },
                 });
             }
             FrameKind::CodeBlock => parent.blocks.push(Block::Code { text: frame.code }),
-            FrameKind::List(start) => parent.blocks.push(Block::List {
-                start,
-                items: frame.items,
-            }),
+            FrameKind::List(start) => parent.blocks.push(Block::List { start, items: frame.items }),
             FrameKind::Item => {
                 let mut blocks = frame.blocks;
                 if !frame.inlines.is_empty() {
@@ -395,11 +359,7 @@ impl Builder<'_, '_> {
                     row.resize(width, Vec::new());
                     row
                 };
-                parent.blocks.push(Block::Table {
-                    align,
-                    head: fit(head),
-                    rows: rows.into_iter().map(fit).collect(),
-                });
+                parent.blocks.push(Block::Table { align, head: fit(head), rows: rows.into_iter().map(fit).collect() });
             }
             FrameKind::TableHead => {
                 if let FrameKind::Table { head, .. } = &mut parent.kind {
@@ -415,23 +375,12 @@ impl Builder<'_, '_> {
             FrameKind::TableCell => match &mut parent.kind {
                 FrameKind::TableRow(cells) => cells.push(frame.inlines),
                 // Header cells come straight inside the head: collect them as one-cell paragraphs.
-                _ => parent.blocks.push(Block::Paragraph {
-                    content: frame.inlines,
-                }),
+                _ => parent.blocks.push(Block::Paragraph { content: frame.inlines }),
             },
-            FrameKind::Emphasis => parent.inlines.push(Inline::Emphasis {
-                content: frame.inlines,
-            }),
-            FrameKind::Strong => parent.inlines.push(Inline::Strong {
-                content: frame.inlines,
-            }),
-            FrameKind::Strikethrough => parent.inlines.push(Inline::Strikethrough {
-                content: frame.inlines,
-            }),
-            FrameKind::Link(url) => parent.inlines.push(Inline::Link {
-                url,
-                content: frame.inlines,
-            }),
+            FrameKind::Emphasis => parent.inlines.push(Inline::Emphasis { content: frame.inlines }),
+            FrameKind::Strong => parent.inlines.push(Inline::Strong { content: frame.inlines }),
+            FrameKind::Strikethrough => parent.inlines.push(Inline::Strikethrough { content: frame.inlines }),
+            FrameKind::Link(url) => parent.inlines.push(Inline::Link { url, content: frame.inlines }),
             FrameKind::Image { src, title } => {
                 let alt = crate::model::plain_text(&frame.inlines).trim().to_string();
                 if let Some(image) = self.image(src, title, alt, offset) {
@@ -450,11 +399,9 @@ impl Builder<'_, '_> {
 
     fn image(&mut self, src: String, title: String, alt: String, offset: usize) -> Option<Image> {
         if alt.is_empty() {
-            self.errors.push(
-                self.source
-                    .error_at(offset, "image", format!("image `{src}` has no alt text"))
-                    .hint("describe the picture for people who cannot see it: `![A nurse taking a blood pressure](nurse.png)`"),
-            );
+            self.errors.push(self.source.error_at(offset, "image", format!("image `{src}` has no alt text")).hint(
+                "describe the picture for people who cannot see it: `![A nurse taking a blood pressure](nurse.png)`",
+            ));
         }
         if src.contains("://") {
             self.errors.push(
@@ -465,18 +412,9 @@ impl Builder<'_, '_> {
             return None;
         }
         match (self.resolve_image)(&src) {
-            Ok(path) => Some(Image {
-                path,
-                src,
-                alt,
-                title: (!title.is_empty()).then_some(title),
-            }),
+            Ok(path) => Some(Image { path, src, alt, title: (!title.is_empty()).then_some(title) }),
             Err(why) => {
-                self.errors.push(self.source.error_at(
-                    offset,
-                    "path",
-                    format!("image `{src}`: {why}"),
-                ));
+                self.errors.push(self.source.error_at(offset, "path", format!("image `{src}`: {why}")));
                 None
             }
         }
@@ -486,31 +424,16 @@ impl Builder<'_, '_> {
         self.close_section();
         let title = crate::model::plain_text(&heading);
         let id = explicit_id.unwrap_or_else(|| slugify(&title));
-        let id = if id.is_empty() {
-            format!("section-{}", self.sections.len() + 1)
-        } else {
-            id
-        };
+        let id = if id.is_empty() { format!("section-{}", self.sections.len() + 1) } else { id };
         if id == Section::INTRO || self.sections.iter().any(|s| s.id == id) {
             self.errors.push(
                 self.source
-                    .error_at(
-                        offset,
-                        "section",
-                        format!("section id `{id}` is used twice"),
-                    )
-                    .hint(
-                        "give one of them its own id with `{#other-id}` at the end of the heading",
-                    ),
+                    .error_at(offset, "section", format!("section id `{id}` is used twice"))
+                    .hint("give one of them its own id with `{#other-id}` at the end of the heading"),
             );
         }
         let line = self.source.line_col(offset).0;
-        self.sections.push(Section {
-            id,
-            heading: Some(heading),
-            blocks: Vec::new(),
-            line,
-        });
+        self.sections.push(Section { id, heading: Some(heading), blocks: Vec::new(), line });
     }
 
     /// Moves the blocks gathered so far into the current section (or the introduction).
@@ -522,12 +445,7 @@ impl Builder<'_, '_> {
             Some(section) => section.blocks.extend(blocks),
             None if !blocks.is_empty() => {
                 let line = self.source.line_col(offset.min(self.source.text.len())).0;
-                self.sections.push(Section {
-                    id: Section::INTRO.to_string(),
-                    heading: None,
-                    blocks,
-                    line,
-                });
+                self.sections.push(Section { id: Section::INTRO.to_string(), heading: None, blocks, line });
             }
             None => {}
         }
@@ -547,10 +465,7 @@ impl Builder<'_, '_> {
             self.frames[0].offset = self.frames[0].offset.min(self.start);
         }
         self.close_section();
-        Body {
-            sections: self.sections,
-            citations: self.citations,
-        }
+        Body { sections: self.sections, citations: self.citations }
     }
 }
 
@@ -567,13 +482,9 @@ fn frame_cells(blocks: Vec<Block>) -> Vec<Vec<Inline>> {
 
 /// A paragraph, or a figure when the paragraph holds one image and nothing else.
 fn paragraph(content: Vec<Inline>) -> Block {
-    let mut meaningful = content
-        .iter()
-        .filter(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty()));
+    let mut meaningful = content.iter().filter(|i| !matches!(i, Inline::Text { text } if text.trim().is_empty()));
     if let (Some(Inline::Image { image }), None) = (meaningful.next(), meaningful.next()) {
-        return Block::Figure {
-            image: image.clone(),
-        };
+        return Block::Figure { image: image.clone() };
     }
     Block::Paragraph { content }
 }
@@ -637,14 +548,8 @@ fn parse_keys(inner: &str, base: usize) -> Result<KeysAt, String> {
         let Some(key) = item.strip_prefix('@') else {
             return Err(format!("`{item}` does not start with `@`"));
         };
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_alphanumeric() || "_-:.#$%&+?<>~/".contains(c))
-        {
-            return Err(format!(
-                "`@{key}` is not a citation key (letters, digits and `_-:.` only, no spaces)"
-            ));
+        if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || "_-:.#$%&+?<>~/".contains(c)) {
+            return Err(format!("`@{key}` is not a citation key (letters, digits and `_-:.` only, no spaces)"));
         }
         keys.push((key.to_string(), base + position + leading));
         position += part.len() + 1;
@@ -669,39 +574,24 @@ mod tests {
 
     #[test]
     fn intro_and_sections_with_ids() {
-        let (body, errors) = parse(
-            "Hello.\n\n## What it is\n\nText.\n\n### Deeper\n\nMore.\n\n## Get help {#help}\n\nCall.\n",
-        );
+        let (body, errors) =
+            parse("Hello.\n\n## What it is\n\nText.\n\n### Deeper\n\nMore.\n\n## Get help {#help}\n\nCall.\n");
         assert!(errors.is_empty(), "{errors:?}");
         let ids: Vec<_> = body.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["intro", "what-it-is", "help"]);
         assert_eq!(body.sections[1].line, 3);
         assert_eq!(body.sections[1].blocks.len(), 3);
-        assert!(matches!(
-            body.sections[1].blocks[1],
-            Block::Heading { level: 3, .. }
-        ));
+        assert!(matches!(body.sections[1].blocks[1], Block::Heading { level: 3, .. }));
     }
 
     #[test]
     fn citations_with_positions() {
         let (body, errors) = parse("Numbness is common [@kerig2016; @tull2004].\n\nSee [@a].\n");
         assert!(errors.is_empty(), "{errors:?}");
-        let keys: Vec<_> = body
-            .citations
-            .iter()
-            .map(|c| (c.key.as_str(), c.offset))
-            .collect();
+        let keys: Vec<_> = body.citations.iter().map(|c| (c.key.as_str(), c.offset)).collect();
         assert_eq!(keys, [("kerig2016", 20), ("tull2004", 32), ("a", 50)]);
-        let Block::Paragraph { content } = &body.sections[0].blocks[0] else {
-            panic!()
-        };
-        assert_eq!(
-            content[1],
-            Inline::Citation {
-                keys: vec!["kerig2016".into(), "tull2004".into()]
-            }
-        );
+        let Block::Paragraph { content } = &body.sections[0].blocks[0] else { panic!() };
+        assert_eq!(content[1], Inline::Citation { keys: vec!["kerig2016".into(), "tull2004".into()] });
     }
 
     #[test]
@@ -718,23 +608,13 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         let blocks = &body.sections[0].blocks;
-        assert!(matches!(
-            &blocks[0],
-            Block::Callout {
-                kind: CalloutKind::Important,
-                ..
-            }
-        ));
-        let Block::Table { align, head, rows } = &blocks[1] else {
-            panic!("{:?}", blocks[1])
-        };
+        assert!(matches!(&blocks[0], Block::Callout { kind: CalloutKind::Important, .. }));
+        let Block::Table { align, head, rows } = &blocks[1] else { panic!("{:?}", blocks[1]) };
         assert_eq!(align, &[Align::None, Align::Right]);
         assert_eq!(crate::model::plain_text(&head[1]), "B");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].len(), 2, "short rows are padded");
-        let Block::List { items, .. } = &blocks[2] else {
-            panic!()
-        };
+        let Block::List { items, .. } = &blocks[2] else { panic!() };
         assert_eq!(items.len(), 2);
         assert!(matches!(items[1][1], Block::List { start: Some(1), .. }));
         assert!(matches!(&blocks[3], Block::Figure { image } if image.alt == "A chart"));

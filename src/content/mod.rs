@@ -24,27 +24,19 @@ pub const MAX_TEXT_FILE: u64 = 4 * 1024 * 1024;
 /// and NUL bytes; a leading BOM is dropped.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     let error = |message: String| Diagnostic::error(display, "io", message).at((0, 0));
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(format!("cannot read the file: {e}")))?
-        .len();
+    let size = std::fs::metadata(path).map_err(|e| error(format!("cannot read the file: {e}")))?.len();
     if size > MAX_TEXT_FILE {
-        return Err(error(format!(
-            "the file is {size} bytes, over the limit of {MAX_TEXT_FILE} bytes"
-        ))
-        .hint("a handout is plain text of a few kilobytes; is this the right file?"));
+        return Err(error(format!("the file is {size} bytes, over the limit of {MAX_TEXT_FILE} bytes"))
+            .hint("a handout is plain text of a few kilobytes; is this the right file?"));
     }
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
         let at = SourceText::new(display, valid.to_string()).line_col(offset);
-        Diagnostic::error(
-            display,
-            "encoding",
-            format!("the file is not valid UTF-8 (at byte offset {offset})"),
-        )
-        .at(at)
-        .hint("save the file as UTF-8 in your editor (\"Save As\" → encoding UTF-8)")
+        Diagnostic::error(display, "encoding", format!("the file is not valid UTF-8 (at byte offset {offset})"))
+            .at(at)
+            .hint("save the file as UTF-8 in your editor (\"Save As\" → encoding UTF-8)")
     })?;
     if let Some(offset) = text.find('\0') {
         let at = SourceText::new(display, text.clone()).line_col(offset);
@@ -56,10 +48,7 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
         .at(at)
         .hint("this looks like a binary file, not a Markdown handout"));
     }
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
 /// Reads and parses the handout at `path` in `project`.
@@ -76,11 +65,7 @@ pub fn load(path: &Path, project: &Project) -> Result<Handout, Vec<Diagnostic>> 
 
 /// Parses a handout whose text is already read. `dir` is the handout's folder: relative paths
 /// resolve against it, and must stay inside the project root.
-pub fn parse(
-    source: SourceText,
-    dir: &Path,
-    project: &Project,
-) -> Result<Handout, Vec<Diagnostic>> {
+pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Result<Handout, Vec<Diagnostic>> {
     let parts = split::split(&source).map_err(|d| vec![d])?;
     let front_text = &source.text[parts.front_matter.clone()];
     let front: FrontMatter = toml::from_str(front_text).map_err(|e| {
@@ -100,19 +85,12 @@ pub fn parse(
         if value.get_ref().trim().is_empty() {
             errors.push(
                 source
-                    .error_at(
-                        at(value.span().start),
-                        "front-matter",
-                        format!("`{name}` is empty"),
-                    )
+                    .error_at(at(value.span().start), "front-matter", format!("`{name}` is empty"))
                     .hint(format!("write the handout's {name} between the quotes")),
             );
         }
     }
-    let lang = front
-        .lang
-        .as_ref()
-        .map_or("en".to_string(), |l| l.get_ref().clone());
+    let lang = front.lang.as_ref().map_or("en".to_string(), |l| l.get_ref().clone());
     if let Some(l) = &front.lang
         && !is_language_tag(l.get_ref())
     {
@@ -131,18 +109,18 @@ pub fn parse(
             if !is_slug(slug.get_ref()) {
                 errors.push(
                     source
-                        .error_at(at(slug.span().start), "front-matter", format!("`slug = \"{}\"` cannot name an output folder", slug.get_ref()))
+                        .error_at(
+                            at(slug.span().start),
+                            "front-matter",
+                            format!("`slug = \"{}\"` cannot name an output folder", slug.get_ref()),
+                        )
                         .hint("use lower-case letters, digits, `-` and `.`, e.g. \"emotional-numbness\""),
                 );
             }
             slug.get_ref().clone()
         }
         None => {
-            let stem = source
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let stem = source.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
             if !is_slug(&stem) {
                 errors.push(
                     Diagnostic::error(&source.path, "front-matter", format!("the file name `{stem}` cannot name an output folder"))
@@ -155,11 +133,7 @@ pub fn parse(
     let mut date = |value: &Option<toml::Spanned<toml::value::Datetime>>, key: &str| {
         let value = value.as_ref()?;
         match (value.get_ref().date, value.get_ref().time) {
-            (Some(d), None) => Some(Date {
-                year: i32::from(d.year),
-                month: d.month,
-                day: d.day,
-            }),
+            (Some(d), None) => Some(Date { year: i32::from(d.year), month: d.month, day: d.day }),
             _ => {
                 errors.push(
                     source
@@ -168,9 +142,7 @@ pub fn parse(
                             "front-matter",
                             format!("`{key}` must be a date without a time"),
                         )
-                        .hint(format!(
-                            "write it unquoted as year-month-day: `{key} = 2026-11-01`"
-                        )),
+                        .hint(format!("write it unquoted as year-month-day: `{key} = 2026-11-01`")),
                 );
                 None
             }
@@ -178,16 +150,11 @@ pub fn parse(
     };
     let reviewed = date(&front.reviewed, "reviewed");
     let next_review = date(&front.next_review, "next-review");
-    let contact = front
-        .contact
-        .clone()
-        .unwrap_or_default()
-        .over(project.settings.contact.clone());
+    let contact = front.contact.clone().unwrap_or_default().over(project.settings.contact.clone());
     if contact.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
-        errors.push(
-            Diagnostic::error(&source.path, "contact", "the handout has no help-line phone number")
-                .hint("add a `[contact]` table with `phone = \"...\"` to the front matter, or to handout.toml for every handout"),
-        );
+        errors.push(Diagnostic::error(&source.path, "contact", "the handout has no help-line phone number").hint(
+            "add a `[contact]` table with `phone = \"...\"` to the front matter, or to handout.toml for every handout",
+        ));
     }
 
     // Body.
@@ -227,17 +194,13 @@ pub fn parse(
     for (i, s) in sources.iter().enumerate() {
         if let Some(first) = sources[..i].iter().find(|o| o.key == s.key) {
             errors.push(
-                Diagnostic::error(
-                    &s.path,
-                    "citation",
-                    format!("source `{}` is defined twice", s.key),
-                )
-                .at((s.line, 1))
-                .hint(format!(
-                    "the first definition is at {}:{}; rename or remove one",
-                    first.path.display(),
-                    first.line
-                )),
+                Diagnostic::error(&s.path, "citation", format!("source `{}` is defined twice", s.key))
+                    .at((s.line, 1))
+                    .hint(format!(
+                        "the first definition is at {}:{}; rename or remove one",
+                        first.path.display(),
+                        first.line
+                    )),
             );
         }
     }
@@ -247,26 +210,16 @@ pub fn parse(
             let hint = match did_you_mean(&use_.key, keys.iter().copied()) {
                 Some(near) => format!("did you mean `@{near}`?"),
                 None if sources.is_empty() => {
-                    "add `bibliography = \"sources.bib\"` or `[[sources]]` to the front matter"
-                        .to_string()
+                    "add `bibliography = \"sources.bib\"` or `[[sources]]` to the front matter".to_string()
                 }
                 None => "define it in the bibliography or in a `[[sources]]` table".to_string(),
             };
             errors.push(
-                source
-                    .error_at(
-                        use_.offset,
-                        "citation",
-                        format!("citation `@{}` has no source", use_.key),
-                    )
-                    .hint(hint),
+                source.error_at(use_.offset, "citation", format!("citation `@{}` has no source", use_.key)).hint(hint),
             );
         }
     }
-    let style_name = front
-        .citation_style
-        .as_ref()
-        .map(|s| (s.get_ref().as_str(), at(s.span().start), dir));
+    let style_name = front.citation_style.as_ref().map(|s| (s.get_ref().as_str(), at(s.span().start), dir));
     let style = match style_name {
         Some((name, offset, base)) => cite::style_from_name(name, &|w| project.resolve(base, w))
             .map_err(|why| source.error_at(offset, "citation", why)),
@@ -283,22 +236,14 @@ pub fn parse(
         .iter()
         .map(|m| {
             let (line, column) = source.line_col(at(m.span().start));
-            crate::model::HandwrittenSms {
-                text: m.get_ref().clone(),
-                line,
-                column,
-            }
+            crate::model::HandwrittenSms { text: m.get_ref().clone(), line, column }
         })
         .collect();
     for message in &front.sms {
         if message.get_ref().trim().is_empty() {
             errors.push(
                 source
-                    .error_at(
-                        at(message.span().start),
-                        "sms",
-                        "a text message in `sms` is empty",
-                    )
+                    .error_at(at(message.span().start), "sms", "a text message in `sms` is empty")
                     .hint("write the message text or remove it from the list"),
             );
         }
@@ -308,20 +253,8 @@ pub fn parse(
     let section_ids: Vec<&str> = body.sections.iter().map(|s| s.id.as_str()).collect();
     let mut profiles = Vec::new();
     let tables = match (&front.outputs, &project.profiles, &project.file) {
-        (Some(own), _, _) => Some((
-            own,
-            TableSource {
-                source: &source,
-                base: parts.front_matter.start,
-            },
-        )),
-        (None, Some(shared), Some(file)) => Some((
-            shared,
-            TableSource {
-                source: file,
-                base: 0,
-            },
-        )),
+        (Some(own), _, _) => Some((own, TableSource { source: &source, base: parts.front_matter.start })),
+        (None, Some(shared), Some(file)) => Some((shared, TableSource { source: file, base: 0 })),
         _ => None,
     };
     match tables {
@@ -340,20 +273,10 @@ pub fn parse(
                     );
                     continue;
                 }
-                if let Some(profile) = table.get_ref().to_profile(
-                    name,
-                    &table_source,
-                    &project.settings,
-                    &resolve,
-                    &mut errors,
-                ) {
-                    check_profile_sections(
-                        &profile,
-                        table,
-                        &table_source,
-                        &section_ids,
-                        &mut errors,
-                    );
+                if let Some(profile) =
+                    table.get_ref().to_profile(name, &table_source, &project.settings, &resolve, &mut errors)
+                {
+                    check_profile_sections(&profile, table, &table_source, &section_ids, &mut errors);
                     profiles.push(profile);
                 }
             }
@@ -391,11 +314,7 @@ pub fn parse(
         brand: Brand {
             organisation: project.settings.organisation.clone(),
             logo: project.settings.logo.clone(),
-            color: project
-                .settings
-                .brand_color
-                .clone()
-                .unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_string()),
+            color: project.settings.brand_color.clone().unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_string()),
         },
         sections: body.sections,
         sources,
@@ -416,16 +335,10 @@ fn check_profile_sections(
 ) {
     let table = table.get_ref();
     let listed = match (&profile.sections, &table.sections) {
-        (SectionChoice::List(list), Some(span)) => list
-            .iter()
-            .map(|id| (id.clone(), span.span().start))
-            .collect(),
+        (SectionChoice::List(list), Some(span)) => list.iter().map(|id| (id.clone(), span.span().start)).collect(),
         _ => Vec::new(),
     };
-    let excluded = table
-        .exclude
-        .iter()
-        .map(|e| (e.get_ref().clone(), e.span().start));
+    let excluded = table.exclude.iter().map(|e| (e.get_ref().clone(), e.span().start));
     for (id, offset) in listed.into_iter().chain(excluded) {
         if !ids.contains(&id.as_str()) {
             let hint = match did_you_mean(&id, ids.iter().copied()) {
@@ -437,10 +350,7 @@ fn check_profile_sections(
                     .error_at(
                         at.base + offset,
                         "profile",
-                        format!(
-                            "profile `{}` names section `{id}`, which this handout does not have",
-                            profile.name
-                        ),
+                        format!("profile `{}` names section `{id}`, which this handout does not have", profile.name),
                     )
                     .hint(hint)
                     .profile(&profile.name),
@@ -479,9 +389,7 @@ pub fn is_slug(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 100
         && !name.starts_with(['.', '-'])
-        && name.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_'
-        })
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_')
 }
 
 /// Every `*.md` handout below `dir`, sorted, skipping hidden folders.

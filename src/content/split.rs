@@ -22,23 +22,18 @@ pub fn split(source: &SourceText) -> Result<Split, Diagnostic> {
     if text[first.clone()].trim_end() != "+++" {
         return Err(source
             .error_at(first.start, "front-matter", "expected `+++` to open the front matter on the first line")
-            .hint("start the file with a line `+++`, the TOML front matter (title, summary, ...), and a closing `+++`"));
+            .hint(
+                "start the file with a line `+++`, the TOML front matter (title, summary, ...), and a closing `+++`",
+            ));
     }
     for line in lines {
         if text[line.clone()].trim_end() == "+++" {
             let body_start = (line.end + 1).min(text.len());
-            return Ok(Split {
-                front_matter: first.end + 1..line.start,
-                body: body_start..text.len(),
-            });
+            return Ok(Split { front_matter: first.end + 1..line.start, body: body_start..text.len() });
         }
     }
     Err(source
-        .error_at(
-            first.start,
-            "front-matter",
-            "the front matter opened here is never closed",
-        )
+        .error_at(first.start, "front-matter", "the front matter opened here is never closed")
         .hint("add a line containing only `+++` after the last front matter key"))
 }
 
@@ -67,18 +62,12 @@ mod tests {
 
     #[test]
     fn splits_lf_and_crlf() {
-        assert_eq!(
-            split_str("+++\ntitle = \"a\"\n+++\nBody\n").unwrap(),
-            ("title = \"a\"\n".into(), "Body\n".into())
-        );
+        assert_eq!(split_str("+++\ntitle = \"a\"\n+++\nBody\n").unwrap(), ("title = \"a\"\n".into(), "Body\n".into()));
         assert_eq!(
             split_str("+++\r\ntitle = \"a\"\r\n+++\r\nBody").unwrap(),
             ("title = \"a\"\r\n".into(), "Body".into())
         );
-        assert_eq!(
-            split_str("+++\n+++").unwrap(),
-            (String::new(), String::new())
-        );
+        assert_eq!(split_str("+++\n+++").unwrap(), (String::new(), String::new()));
     }
 
     #[test]

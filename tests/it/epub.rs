@@ -1,1 +1,181 @@
-//! epub tests.
+//! EPUB booklets: EPUBCheck on every book, and the unzipped package checked piece by piece.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use regex::Regex;
+
+use crate::util::{Dir, epubcheck, run_epubcheck};
+
+/// The book's entries in zip order: name → bytes, plus whether each was stored uncompressed.
+fn unzip(bytes: &[u8]) -> (Vec<(String, bool)>, BTreeMap<String, String>) {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut order = Vec::new();
+    let mut files = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        order.push((file.name().to_string(), file.compression() == zip::CompressionMethod::Stored));
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        files.insert(file.name().to_string(), String::from_utf8_lossy(&data).into_owned());
+    }
+    (order, files)
+}
+
+fn assert_valid(dir: &Dir, relative: &str) {
+    let Some(command) = epubcheck() else { return };
+    if let Err(report) = run_epubcheck(&command, &dir.path().join(relative)) {
+        panic!("EPUBCheck on {relative}:\n{report}");
+    }
+}
+
+/// Every note reference resolves to an endnote, and every endnote links back to an anchor
+/// that exists.
+fn assert_notes_link_both_ways(files: &BTreeMap<String, String>) -> usize {
+    let noteref = Regex::new(
+        r##"<a href="references\.xhtml#([^"]+)" epub:type="noteref" role="doc-noteref"(?: id="([^"]+)")?>"##,
+    )
+    .unwrap();
+    let backlink = Regex::new(r##"<a class="backlink" href="([^"#]+)#([^"]+)" role="doc-backlink""##).unwrap();
+    let references = &files["OEBPS/references.xhtml"];
+    let mut count = 0;
+    for (name, text) in files.iter().filter(|(n, _)| n.ends_with(".xhtml")) {
+        for found in noteref.captures_iter(text) {
+            count += 1;
+            let target = &found[1];
+            assert!(
+                references.contains(&format!("<li id=\"{target}\" epub:type=\"endnote\"")),
+                "{name}: noteref to missing {target}"
+            );
+        }
+    }
+    let mut backlinks = 0;
+    for found in backlink.captures_iter(references) {
+        backlinks += 1;
+        let file = &files[&format!("OEBPS/{}", &found[1])];
+        assert!(file.contains(&format!("id=\"{}\"", &found[2])), "backlink to missing {}#{}", &found[1], &found[2]);
+    }
+    let entries = references.matches("epub:type=\"endnote\"").count();
+    assert_eq!(backlinks, entries, "every endnote links back");
+    count
+}
+
+#[test]
+fn sample_booklet_is_valid_and_complete() {
+    let dir = Dir::with_sample();
+    dir.run(&["build", "--profile", "booklet"]).success();
+    let bytes = dir.read("dist/emotional-numbness/booklet.epub");
+    let (order, files) = unzip(&bytes);
+    assert_eq!(order[0], ("mimetype".to_string(), true), "mimetype first and stored");
+    assert_eq!(files["mimetype"], "application/epub+zip");
+    for section in
+        ["intro", "what-it-is", "symptoms", "causes", "treatment", "coping", "get-help", "references", "cover", "nav"]
+    {
+        assert!(files.contains_key(&format!("OEBPS/{section}.xhtml")), "{section}.xhtml missing: {:?}", files.keys());
+    }
+    let opf = &files["OEBPS/content.opf"];
+    let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"urn:handout:emotional-numbness");
+    for expected in [
+        "<dc:title>Emotional Numbness</dc:title>".to_string(),
+        ">en</dc:language>".to_string(),
+        format!(">urn:uuid:{uuid}</dc:identifier>"),
+        "<dc:publisher>Riverbend Community Clinic</dc:publisher>".to_string(),
+        "<dc:description>Emotional numbness means you feel flat or cut off from your feelings.".to_string(),
+        "<dc:subject>emotional numbness</dc:subject>".to_string(),
+        // `reviewed = 2026-11-01` fixes the modification time when SOURCE_DATE_EPOCH is unset.
+        "<meta property=\"dcterms:modified\">2026-11-01T00:00:00Z</meta>".to_string(),
+        "<meta property=\"schema:accessMode\">textual</meta>".to_string(),
+        "<meta property=\"schema:accessModeSufficient\">textual</meta>".to_string(),
+        "<meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>".to_string(),
+        "<meta property=\"schema:accessibilityFeature\">tableOfContents</meta>".to_string(),
+        "<meta property=\"schema:accessibilityHazard\">none</meta>".to_string(),
+        "<meta property=\"schema:accessibilitySummary\">".to_string(),
+    ] {
+        assert!(opf.contains(&expected), "{expected} missing:\n{opf}");
+    }
+    let intro = &files["OEBPS/intro.xhtml"];
+    assert!(intro.contains("lang=\"en\" xml:lang=\"en\" dir=\"ltr\""), "{intro}");
+    assert!(intro.contains("href=\"tel:18006624357\""), "help line with a tel: link");
+    assert!(files["OEBPS/nav.xhtml"].contains("lang=\"en\""));
+    assert!(files["OEBPS/get-help.xhtml"].contains("<aside class=\"callout callout-important\""));
+    assert!(files["OEBPS/coping.xhtml"].contains("<table>"));
+    let notes = assert_notes_link_both_ways(&files);
+    assert!(notes >= 16, "{notes} note references");
+    // The same numbers and text as every other format: entry 1 is Kerig.
+    assert!(
+        files["OEBPS/references.xhtml"].contains("<span class=\"ref-label\">1.</span> Kerig PK, Bennett DC"),
+        "{}",
+        files["OEBPS/references.xhtml"]
+    );
+    assert_valid(&dir, "dist/emotional-numbness/booklet.epub");
+}
+
+#[test]
+fn builds_are_byte_identical_and_follow_source_date_epoch() {
+    let a = Dir::with_sample();
+    let b = Dir::with_sample();
+    a.run(&["build", "--profile", "booklet"]).success();
+    b.run(&["build", "--profile", "booklet"]).success();
+    assert_eq!(a.read("dist/emotional-numbness/booklet.epub"), b.read("dist/emotional-numbness/booklet.epub"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
+        .args(["build", "--profile", "booklet"])
+        .current_dir(a.path())
+        .env("SOURCE_DATE_EPOCH", "1800000000")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let (_, files) = unzip(&a.read("dist/emotional-numbness/booklet.epub"));
+    assert!(files["OEBPS/content.opf"].contains("<meta property=\"dcterms:modified\">2027-01-15T08:00:00Z</meta>"));
+}
+
+#[test]
+fn tables_images_callouts_citations_and_scripts_are_valid() {
+    let dir = Dir::fixture("rich");
+    dir.write_png("assets/red.png", 8, 8, [200, 0, 0]);
+    dir.write_png("assets/blue.png", 300, 200, [0, 0, 200]);
+    dir.run(&["build"]).success();
+    let (_, files) = unzip(&dir.read("dist/rich/book.epub"));
+    assert!(
+        files.contains_key("OEBPS/images/image-1.png") && files.contains_key("OEBPS/images/image-2.png"),
+        "{:?}",
+        files.keys()
+    );
+    assert!(files.contains_key("OEBPS/fonts/AtkinsonHyperlegibleNext_400Regular.ttf"), "embed-fonts");
+    let opf = &files["OEBPS/content.opf"];
+    assert!(opf.contains("<dc:publisher>Test Clinic &amp; Partners &lt;QA&gt;</dc:publisher>"), "{opf}");
+    assert!(files["OEBPS/intro.xhtml"].contains("<img src=\"images/image-1.png\" alt=\"A small red square\"/>"));
+    assert!(files["OEBPS/tables.xhtml"].contains("<th scope=\"col\" class=\"align-right\">Right</th>"));
+    for kind in ["note", "tip", "important", "warning", "caution"] {
+        assert!(files["OEBPS/callouts.xhtml"].contains(&format!("callout-{kind}")), "{kind}");
+    }
+    let notes = assert_notes_link_both_ways(&files);
+    assert_eq!(notes, 7, "[1] [2] [3] [1–20] (two links) [1, 5]");
+    assert_eq!(files["OEBPS/references.xhtml"].matches("epub:type=\"endnote\"").count(), 20);
+    assert!(
+        files["OEBPS/scripts.xhtml"].contains("情绪麻木") && files["OEBPS/scripts.xhtml"].contains("الخدر العاطفي")
+    );
+    assert_valid(&dir, "dist/rich/book.epub");
+    // A profile's section choice: `tables` only (intro listed but excluded).
+    let (_, short) = unzip(&dir.read("dist/rich/short.epub"));
+    assert!(short.contains_key("OEBPS/tables.xhtml") && short.contains_key("OEBPS/title.xhtml"));
+    for absent in ["intro", "callouts", "citations", "scripts"] {
+        assert!(!short.contains_key(&format!("OEBPS/{absent}.xhtml")), "{absent}.xhtml should be absent");
+    }
+    assert_eq!(
+        short["OEBPS/references.xhtml"].matches("epub:type=\"endnote\"").count(),
+        1,
+        "only s2 is cited in `tables`"
+    );
+    assert_valid(&dir, "dist/rich/short.epub");
+}
+
+#[test]
+fn arabic_booklet_is_right_to_left() {
+    let dir = Dir::fixture("arabic");
+    dir.run(&["build", "--profile", "booklet"]).success();
+    let (_, files) = unzip(&dir.read("dist/numbness-ar/booklet.epub"));
+    assert!(files["OEBPS/content.opf"].contains("page-progression-direction=\"rtl\""));
+    assert!(files["OEBPS/intro.xhtml"].contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""));
+    assert!(files["OEBPS/nav.xhtml"].contains("dir=\"rtl\""));
+    assert_valid(&dir, "dist/numbness-ar/booklet.epub");
+}

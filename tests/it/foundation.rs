@@ -37,10 +37,8 @@ fn new_handout_passes_check() {
     assert!(dir.path().join("content/sleep-hygiene.md").is_file());
     dir.run(&["check", "content/sleep-hygiene.md"]).success();
     // A second `new` with the same slug refuses to overwrite.
-    dir.run(&["new", "sleep-hygiene"])
-        .fails_with(2, "already exists");
-    dir.run(&["new", "Bad Slug"])
-        .fails_with(2, "not a valid slug");
+    dir.run(&["new", "sleep-hygiene"]).fails_with(2, "already exists");
+    dir.run(&["new", "Bad Slug"]).fails_with(2, "not a valid slug");
 }
 
 #[test]
@@ -49,39 +47,19 @@ fn list_shows_sections_and_profiles_in_order() {
     let run = dir.run(&["list"]);
     run.success();
     let out = &run.stdout;
-    let order: Vec<usize> = [
-        "intro",
-        "what-it-is",
-        "symptoms",
-        "causes",
-        "treatment",
-        "coping",
-        "get-help",
-    ]
-    .iter()
-    .map(|id| {
-        out.find(&format!("    {id} "))
-            .unwrap_or_else(|| panic!("{id} missing:\n{out}"))
-    })
-    .collect();
+    let order: Vec<usize> = ["intro", "what-it-is", "symptoms", "causes", "treatment", "coping", "get-help"]
+        .iter()
+        .map(|id| out.find(&format!("    {id} ")).unwrap_or_else(|| panic!("{id} missing:\n{out}")))
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
-    assert!(
-        out.contains("leaflet") && out.contains("booklet") && out.contains("sms"),
-        "{out}"
-    );
-    assert!(
-        out.contains("sections: intro, symptoms, treatment, get-help"),
-        "{out}"
-    );
+    assert!(out.contains("leaflet") && out.contains("booklet") && out.contains("sms"), "{out}");
+    assert!(out.contains("sections: intro, symptoms, treatment, get-help"), "{out}");
 }
 
 #[test]
 fn every_front_matter_key_is_read() {
     let dir = Dir::new();
-    dir.write(
-        "content/b.bib",
-        "@article{k1, author={Doe, Jane}, title={T}, journal={J}, year={2020}}\n",
-    );
+    dir.write("content/b.bib", "@article{k1, author={Doe, Jane}, title={T}, journal={J}, year={2020}}\n");
     dir.write(
         "content/x.md",
         r#"+++
@@ -147,21 +125,9 @@ Text.
     );
     let run = dir.run(&["list", "content/x.md"]);
     run.success();
-    assert!(
-        run.stdout.contains("custom-slug  Título  [es-MX]"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("sections: tips, intro"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("libro") && run.stdout.contains("except intro"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("custom-slug  Título  [es-MX]"), "{}", run.stdout);
+    assert!(run.stdout.contains("sections: tips, intro"), "{}", run.stdout);
+    assert!(run.stdout.contains("libro") && run.stdout.contains("except intro"), "{}", run.stdout);
     dir.run(&["check", "content/x.md"]).success();
 }
 
@@ -181,11 +147,7 @@ fn errors_point_at_path_line_and_column() {
             "add `title = ...`",
         ),
         // Wrong type.
-        (
-            "+++\ntitle = 5\nsummary = \"s\"\n+++\nText\n",
-            "content/x.md:2:9: error[front-matter]: invalid type",
-            "",
-        ),
+        ("+++\ntitle = 5\nsummary = \"s\"\n+++\nText\n", "content/x.md:2:9: error[front-matter]: invalid type", ""),
         // No closing fence.
         (
             "+++\ntitle = \"x\"\n",
@@ -193,23 +155,12 @@ fn errors_point_at_path_line_and_column() {
             "add a line",
         ),
         // No opening fence.
-        (
-            "# Title\n",
-            "content/x.md:1:1: error[front-matter]: expected `+++`",
-            "",
-        ),
+        ("# Title\n", "content/x.md:1:1: error[front-matter]: expected `+++`", ""),
         // Empty file.
-        (
-            "",
-            "content/x.md:1:1: error[front-matter]: the file is empty",
-            "",
-        ),
+        ("", "content/x.md:1:1: error[front-matter]: the file is empty", ""),
         // Undefined citation, with its own line and column.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"",
-                "\nLine.\n\nSee [@b] now.\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nLine.\n\nSee [@b] now.\n"),
             "content/x.md:16:6: error[citation]: citation `@b` has no source",
             "",
         ),
@@ -239,72 +190,48 @@ fn errors_point_at_path_line_and_column() {
         ),
         // Unknown format.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"\n[outputs.p]\nformat = \"pfd\"",
-                "\nIntro [@a].\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"\n[outputs.p]\nformat = \"pfd\"", "\nIntro [@a].\n"),
             "content/x.md:5:10: error[profile]: unknown format `pfd`",
             "did you mean `pdf`?",
         ),
         // A date with a time.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"\nreviewed = 2026-11-01T10:00:00",
-                "\nIntro [@a].\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"\nreviewed = 2026-11-01T10:00:00", "\nIntro [@a].\n"),
             "content/x.md:4:12: error[front-matter]: `reviewed` must be a date without a time",
             "",
         ),
         // Bad language tag.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"\nlang = \"english language\"",
-                "\nIntro [@a].\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"\nlang = \"english language\"", "\nIntro [@a].\n"),
             "content/x.md:4:8: error[front-matter]: `lang = \"english language\"` is not a language tag",
             "",
         ),
         // Image without alt text, and one outside the project.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"",
-                "\nIntro [@a].\n\n![](pic.png)\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nIntro [@a].\n\n![](pic.png)\n"),
             "content/x.md:16:1: error[image]: image `pic.png` has no alt text",
             "",
         ),
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"",
-                "\nIntro [@a].\n\n![A pic](../../../etc/passwd)\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nIntro [@a].\n\n![A pic](../../../etc/passwd)\n"),
             "content/x.md:16:1: error[path]: image `../../../etc/passwd`",
             "",
         ),
         // Bibliography outside the project root.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"\nbibliography = \"/etc/hostname\"",
-                "\nIntro [@a].\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"\nbibliography = \"/etc/hostname\"", "\nIntro [@a].\n"),
             "content/x.md:4:16: error[path]: bibliography `/etc/hostname`: absolute paths are not allowed",
             "",
         ),
         // Raw HTML.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"",
-                "\nIntro [@a].\n\n<script>alert(1)</script>\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nIntro [@a].\n\n<script>alert(1)</script>\n"),
             "content/x.md:16:1: error[markdown]: raw HTML",
             "",
         ),
         // Duplicate section ids.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"",
-                "\nIntro [@a].\n\n## Tips\n\nx\n\n## Tips\n\ny\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"", "\nIntro [@a].\n\n## Tips\n\nx\n\n## Tips\n\ny\n"),
             "content/x.md:20:1: error[section]: section id `tips` is used twice",
             "",
         ),
@@ -322,10 +249,7 @@ fn errors_point_at_path_line_and_column() {
         ),
         // Unknown citation style.
         (
-            &with_source(
-                "title = \"x\"\nsummary = \"s\"\ncitation-style = \"vancover\"",
-                "\nIntro [@a].\n",
-            ),
+            &with_source("title = \"x\"\nsummary = \"s\"\ncitation-style = \"vancover\"", "\nIntro [@a].\n"),
             "content/x.md:4:18: error[citation]: unknown citation style `vancover`",
             "",
         ),
@@ -335,11 +259,7 @@ fn errors_point_at_path_line_and_column() {
         dir.write("content/x.md", text);
         let run = dir.run(&["check", "content/x.md"]);
         run.fails_with(1, expected);
-        assert!(
-            run.stderr.contains(hint),
-            "hint {hint:?} missing:\n{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(hint), "hint {hint:?} missing:\n{}", run.stderr);
         // `build` refuses the same input and writes nothing.
         dir.run(&["build", "content/x.md"]).fails_with(1, expected);
         assert!(dir.files("dist").is_empty(), "{:?}", dir.files("dist"));
@@ -350,35 +270,23 @@ fn errors_point_at_path_line_and_column() {
 fn bom_crlf_and_invalid_utf8() {
     let dir = Dir::new();
     let crlf = MINIMAL.replace('\n', "\r\n").replace("[@a]", "");
-    dir.write_bytes(
-        "content/x.md",
-        &[b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat(),
-    );
+    dir.write_bytes("content/x.md", &[b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat());
     dir.run(&["check", "content/x.md"]).success();
     dir.write_bytes("content/x.md", b"+++\ntitle = \"a\xFF\"\n");
-    dir.run(&["check", "content/x.md"]).fails_with(
-        1,
-        "content/x.md:2:11: error[encoding]: the file is not valid UTF-8 (at byte offset 14)",
-    );
+    dir.run(&["check", "content/x.md"])
+        .fails_with(1, "content/x.md:2:11: error[encoding]: the file is not valid UTF-8 (at byte offset 14)");
 }
 
 #[test]
 fn bibtex_errors_point_into_the_bib_file() {
     let dir = Dir::new();
-    dir.write(
-        "content/s.bib",
-        "@article{ok, title={T}, year={2020}}\n\n@article{bad, title={T} year={2020}}\n",
-    );
+    dir.write("content/s.bib", "@article{ok, title={T}, year={2020}}\n\n@article{bad, title={T} year={2020}}\n");
     dir.write(
         "content/x.md",
-        &MINIMAL
-            .replace("[contact]", "bibliography = \"s.bib\"\n[contact]")
-            .replace("[@a]", "[@ok]"),
+        &MINIMAL.replace("[contact]", "bibliography = \"s.bib\"\n[contact]").replace("[@a]", "[@ok]"),
     );
-    dir.run(&["check", "content/x.md"]).fails_with(
-        1,
-        "content/s.bib:3:25: error[bibliography]: BibTeX: expected comma",
-    );
+    dir.run(&["check", "content/x.md"])
+        .fails_with(1, "content/s.bib:3:25: error[bibliography]: BibTeX: expected comma");
 }
 
 #[test]
@@ -387,22 +295,16 @@ fn duplicate_source_ids_are_an_error() {
     dir.write("content/s.bib", "@article{a, title={T}, year={2020}}\n");
     dir.write(
         "content/x.md",
-        &with_source(
-            "title = \"x\"\nsummary = \"s\"\nbibliography = \"s.bib\"",
-            "\nIntro [@a].\n",
-        ),
+        &with_source("title = \"x\"\nsummary = \"s\"\nbibliography = \"s.bib\"", "\nIntro [@a].\n"),
     );
-    dir.run(&["check", "content/x.md"])
-        .fails_with(1, "source `a` is defined twice");
+    dir.run(&["check", "content/x.md"]).fails_with(1, "source `a` is defined twice");
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = Dir::new();
-    dir.run(&["build", "nowhere"])
-        .fails_with(2, "nowhere does not exist");
-    dir.run(&["frobnicate"])
-        .fails_with(2, "unrecognized subcommand");
+    dir.run(&["build", "nowhere"]).fails_with(2, "nowhere does not exist");
+    dir.run(&["frobnicate"]).fails_with(2, "unrecognized subcommand");
 }
 
 #[test]
@@ -412,38 +314,19 @@ fn one_bad_handout_does_not_stop_the_others() {
     dir.write("content/bad.md", "+++\ntitle = 1\n+++\n");
     let run = dir.run(&["build", "--profile", "sms"]);
     run.fails_with(1, "content/bad.md:2:9");
-    assert_eq!(
-        dir.files("dist"),
-        [
-            "dist/good/sms.csv",
-            "dist/good/sms.json",
-            "dist/good/sms.txt"
-        ]
-    );
+    assert_eq!(dir.files("dist"), ["dist/good/sms.csv", "dist/good/sms.json", "dist/good/sms.txt"]);
 }
 
 #[test]
 fn the_project_root_is_found_upward_and_its_settings_apply() {
     let dir = Dir::new();
     dir.write("handout.toml", "organisation = \"Riverside Clinic\"\nopt-out = \"Reply STOP to opt out\"\n[contact]\nphone = \"1-800-555-0199\"\n[outputs.text]\nformat = \"sms\"\n");
-    dir.write(
-        "content/deep/x.md",
-        "+++\ntitle = \"Sleep\"\nsummary = \"Sleep well.\"\n+++\nText.\n",
-    );
+    dir.write("content/deep/x.md", "+++\ntitle = \"Sleep\"\nsummary = \"Sleep well.\"\n+++\nText.\n");
     let run = dir.run(&["build", "content"]);
     run.success();
     let sms = dir.read_text("dist/x/text.txt");
-    assert!(
-        sms.contains("Sleep well. Call 1-800-555-0199. Reply STOP to opt out"),
-        "{sms}"
-    );
+    assert!(sms.contains("Sleep well. Call 1-800-555-0199. Reply STOP to opt out"), "{sms}");
     // A misspelt key in handout.toml is reported there.
-    dir.write(
-        "handout.toml",
-        "organization = \"x\"\nbrand-colr = \"#fff\"\n",
-    );
-    dir.run(&["check", "content"]).fails_with(
-        1,
-        "handout.toml:2:1: error[settings]: unknown field `brand-colr`",
-    );
+    dir.write("handout.toml", "organization = \"x\"\nbrand-colr = \"#fff\"\n");
+    dir.run(&["check", "content"]).fails_with(1, "handout.toml:2:1: error[settings]: unknown field `brand-colr`");
 }

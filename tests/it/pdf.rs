@@ -35,7 +35,10 @@ fn assert_sound(pdf: &std::path::Path) {
 }
 
 fn field<'a>(info: &'a str, name: &str) -> &'a str {
-    info.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim_start_matches(':').trim()).unwrap_or_else(|| panic!("{name} missing in:\n{info}"))
+    info.lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(|v| v.trim_start_matches(':').trim())
+        .unwrap_or_else(|| panic!("{name} missing in:\n{info}"))
 }
 
 #[test]
@@ -46,7 +49,15 @@ fn sample_leaflet_has_its_sections_help_line_and_references() {
     let pdf = dir.path().join("dist/emotional-numbness/leaflet.pdf");
     assert_sound(&pdf);
     let text = text_of(&pdf);
-    for expected in ["Emotional Numbness", "Signs to watch for", "Treatment", "When and where to get help", "1-800-662-4357", "References", "Page 1 of 2"] {
+    for expected in [
+        "Emotional Numbness",
+        "Signs to watch for",
+        "Treatment",
+        "When and where to get help",
+        "1-800-662-4357",
+        "References",
+        "Page 1 of 2",
+    ] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
     // Sections the leaflet leaves out.
@@ -57,8 +68,16 @@ fn sample_leaflet_has_its_sections_help_line_and_references() {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let appendix = &flat[flat.rfind("References").unwrap()..];
     let mut last = 0;
-    for (n, author) in [(1, "Kerig PK"), (2, "Fujiwara T"), (3, "American Psychological Association"), (4, "Bisson JI"), (5, "Tull MT"), (6, "Alexander W")] {
-        let at = appendix.find(&format!("{n}. {author}")).unwrap_or_else(|| panic!("{n}. {author} missing:\n{appendix}"));
+    for (n, author) in [
+        (1, "Kerig PK"),
+        (2, "Fujiwara T"),
+        (3, "American Psychological Association"),
+        (4, "Bisson JI"),
+        (5, "Tull MT"),
+        (6, "Alexander W"),
+    ] {
+        let at =
+            appendix.find(&format!("{n}. {author}")).unwrap_or_else(|| panic!("{n}. {author} missing:\n{appendix}"));
         assert!(at > last, "reference {n} out of order");
         last = at;
     }
@@ -126,7 +145,8 @@ crop-marks = true
     assert!(!text_of(&pdf("large")).contains("References"), "citations = none");
     // Print: TrimBox is the A5 sheet, BleedBox 3 mm beyond it, MediaBox beyond that for the marks.
     let info = info_of(&pdf("print"));
-    let boxes = |name: &str| -> Vec<f64> { field(&info, name).split_whitespace().map(|v| v.parse().unwrap()).collect() };
+    let boxes =
+        |name: &str| -> Vec<f64> { field(&info, name).split_whitespace().map(|v| v.parse().unwrap()).collect() };
     let (trim, bleed, media) = (boxes("TrimBox"), boxes("BleedBox"), boxes("MediaBox"));
     let mm = 72.0 / 25.4;
     assert!((trim[2] - trim[0] - 148.0 * mm).abs() < 0.1 && (trim[3] - trim[1] - 210.0 * mm).abs() < 0.1, "{trim:?}");

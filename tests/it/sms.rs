@@ -10,14 +10,7 @@ use crate::util::{Dir, repo, skip_or_fail};
 
 /// Counts as Twilio's calculator does (no smart replacements): the text's natural encoding.
 fn natural(text: &str) -> handout::render::sms::encoding::Encoded {
-    encode(
-        text,
-        if unencodable(text).is_empty() {
-            Encoding::Gsm7
-        } else {
-            Encoding::Ucs2
-        },
-    )
+    encode(text, if unencodable(text).is_empty() { Encoding::Gsm7 } else { Encoding::Ucs2 })
 }
 
 /// A few hundred strings around the segment boundaries, mixing every kind of character.
@@ -37,10 +30,8 @@ fn generated() -> Vec<String> {
     let mut texts = Vec::new();
     for i in 0..400 {
         // Mostly one kind of character plus a few others, at lengths near 67/70/153/160 and beyond.
-        let length = [
-            60, 66, 67, 68, 69, 70, 71, 130, 134, 140, 152, 153, 154, 159, 160, 161, 200, 306, 307,
-            320,
-        ][i % 20];
+        let length =
+            [60, 66, 67, 68, 69, 70, 71, 130, 134, 140, 152, 153, 154, 159, 160, 161, 200, 306, 307, 320][i % 20];
         let pool = if i % 3 == 0 {
             &alphabet[..13]
         } else if i % 3 == 1 {
@@ -50,11 +41,7 @@ fn generated() -> Vec<String> {
         };
         let mut text = String::new();
         while text.chars().count() < length {
-            text.push_str(if next(4) == 0 {
-                pool[next(pool.len())]
-            } else {
-                "a"
-            });
+            text.push_str(if next(4) == 0 { pool[next(pool.len())] } else { "a" });
         }
         texts.push(text);
     }
@@ -64,13 +51,8 @@ fn generated() -> Vec<String> {
 #[test]
 fn counts_agree_with_the_reference_calculator() {
     let oracle_dir = repo().join("tests/sms-oracle");
-    if !oracle_dir
-        .join("node_modules/sms-segments-calculator")
-        .is_dir()
-    {
-        skip_or_fail(
-            "the SMS reference calculator is not installed (cd tests/sms-oracle && npm ci)",
-        );
+    if !oracle_dir.join("node_modules/sms-segments-calculator").is_dir() {
+        skip_or_fail("the SMS reference calculator is not installed (cd tests/sms-oracle && npm ci)");
         return;
     }
     let texts = generated();
@@ -87,32 +69,16 @@ fn counts_agree_with_the_reference_calculator() {
             return;
         }
     };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&texts).unwrap().as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(serde_json::to_string(&texts).unwrap().as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let expected: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(expected.len(), texts.len());
     let mut by_encoding = [0, 0];
     for (text, reference) in texts.iter().zip(&expected) {
         let ours = natural(text);
-        assert_eq!(
-            ours.encoding.name(),
-            reference["encoding"],
-            "encoding of {text:?}"
-        );
-        assert_eq!(
-            ours.segments as u64, reference["segments"],
-            "segments of {text:?}"
-        );
+        assert_eq!(ours.encoding.name(), reference["encoding"], "encoding of {text:?}");
+        assert_eq!(ours.segments as u64, reference["segments"], "segments of {text:?}");
         let parts: Vec<String> = serde_json::from_value(reference["parts"].clone()).unwrap();
         assert_eq!(ours.parts, parts, "parts of {text:?}");
         if ours.encoding == Encoding::Gsm7 {
@@ -123,10 +89,7 @@ fn counts_agree_with_the_reference_calculator() {
         }
     }
     // The generated set exercises both encodings and multi-part messages.
-    assert!(
-        by_encoding[0] > 100 && by_encoding[1] > 100,
-        "{by_encoding:?}"
-    );
+    assert!(by_encoding[0] > 100 && by_encoding[1] > 100, "{by_encoding:?}");
     assert!(texts.iter().map(|t| natural(t).segments).max().unwrap() >= 3);
 }
 
@@ -134,8 +97,7 @@ fn counts_agree_with_the_reference_calculator() {
 fn the_sample_composes_one_segment_with_the_phone_intact() {
     let dir = Dir::with_sample();
     dir.run(&["build", "--profile", "sms"]).success();
-    let json: serde_json::Value =
-        serde_json::from_slice(&dir.read("dist/emotional-numbness/sms.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/emotional-numbness/sms.json")).unwrap();
     let message = &json["messages"][0];
     assert_eq!(message["segments"], 1, "{message}");
     assert_eq!(message["encoding"], "GSM-7");
@@ -145,10 +107,7 @@ fn the_sample_composes_one_segment_with_the_phone_intact() {
     let counted = natural(text);
     assert_eq!(message["units"].as_u64().unwrap() as usize, counted.units);
     let csv = dir.read_text("dist/emotional-numbness/sms.csv");
-    assert!(
-        csv.starts_with("handout,lang,message,encoding,segments\r\nemotional-numbness,en,"),
-        "{csv}"
-    );
+    assert!(csv.starts_with("handout,lang,message,encoding,segments\r\nemotional-numbness,en,"), "{csv}");
     assert!(csv.trim_end().ends_with(",GSM-7,1"), "{csv}");
     let txt = dir.read_text("dist/emotional-numbness/sms.txt");
     assert!(txt.contains(text), "{txt}");
@@ -158,15 +117,12 @@ const HEAD: &str = "+++\ntitle = \"T\"\nsummary = \"S.\"\nlang = \"LANG\"\n[cont
 
 fn project(lang: &str, encoding: &str, sms: &[&str]) -> Dir {
     let dir = Dir::new();
-    let list = sms
-        .iter()
-        .map(|s| format!("{s:?}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let text = HEAD
-        .replace("LANG", lang)
-        .replace("ENCODING", encoding)
-        .replacen("lang =", &format!("sms = [{list}]\nlang ="), 1);
+    let list = sms.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+    let text = HEAD.replace("LANG", lang).replace("ENCODING", encoding).replacen(
+        "lang =",
+        &format!("sms = [{list}]\nlang ="),
+        1,
+    );
     dir.write("content/x.md", &text);
     dir
 }
@@ -179,10 +135,7 @@ fn handwritten_message_over_budget_names_the_characters_forcing_ucs2() {
     dir.run(&["build"]).success();
     let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
     assert_eq!(json["messages"][0]["encoding"], "GSM-7");
-    assert_eq!(
-        json["messages"][0]["text"],
-        format!("{}It's ok", "a".repeat(68))
-    );
+    assert_eq!(json["messages"][0]["text"], format!("{}It's ok", "a".repeat(68)));
     // ...but over budget in `ucs2`, with the reason and place.
     let dir = project("en", "encoding = \"ucs2\"", &[&text]);
     let run = dir.run(&["build"]);
@@ -208,7 +161,10 @@ fn spanish_pays_ucs2_in_auto_and_transliterates_in_gsm7() {
 #[test]
 fn arabic_in_gsm7_is_a_clear_error() {
     let dir = project("ar", "encoding = \"gsm7\"", &["اتصل بالرقم 1-800-662-4357"]);
-    dir.run(&["build"]).fails_with(1, "content/x.md:4:8: error[sms]: this message cannot be sent as GSM-7: 'ا' (U+0627) at character 1");
+    dir.run(&["build"]).fails_with(
+        1,
+        "content/x.md:4:8: error[sms]: this message cannot be sent as GSM-7: 'ا' (U+0627) at character 1",
+    );
     let dir = project("ar", "", &["اتصل بالرقم 1-800-662-4357"]);
     dir.run(&["build"]).success();
     let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
@@ -226,12 +182,6 @@ fn composed_message_shortens_the_summary_never_the_phone() {
     let text = json["messages"][0]["text"].as_str().unwrap();
     assert_eq!(json["messages"][0]["segments"], 1);
     assert!(text.len() <= 160, "{text}");
-    assert!(
-        text.starts_with("Feeling numb can happen after stress or loss and it is common. "),
-        "{text}"
-    );
-    assert!(
-        text.ends_with("1-800-662-4357. Reply STOP to opt out"),
-        "{text}"
-    );
+    assert!(text.starts_with("Feeling numb can happen after stress or loss and it is common. "), "{text}");
+    assert!(text.ends_with("1-800-662-4357. Reply STOP to opt out"), "{text}");
 }

@@ -13,9 +13,7 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir {
-            temp: tempfile::tempdir().expect("temp dir"),
-        }
+        Dir { temp: tempfile::tempdir().expect("temp dir") }
     }
 
     /// A project holding a copy of the repository's sample content.
@@ -32,12 +30,38 @@ impl Dir {
             }
         }
         if repo().join("handout.toml").exists() {
-            dir.write(
-                "handout.toml",
-                &std::fs::read_to_string(repo().join("handout.toml")).unwrap(),
-            );
+            dir.write("handout.toml", &std::fs::read_to_string(repo().join("handout.toml")).unwrap());
         }
         dir
+    }
+
+    /// A project holding a copy of `tests/fixtures/NAME`.
+    pub fn fixture(name: &str) -> Dir {
+        let dir = Dir::new();
+        let from = repo().join("tests/fixtures").join(name);
+        let mut pending = vec![from.clone()];
+        while let Some(folder) = pending.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    dir.write_bytes(
+                        &path.strip_prefix(&from).unwrap().to_string_lossy(),
+                        &std::fs::read(&path).unwrap(),
+                    );
+                }
+            }
+        }
+        dir
+    }
+
+    /// Writes a solid-colour PNG image.
+    pub fn write_png(&self, relative: &str, width: u32, height: u32, rgb: [u8; 3]) {
+        let image = image::RgbImage::from_pixel(width, height, image::Rgb(rgb));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+        self.write_bytes(relative, &bytes.into_inner());
     }
 
     pub fn path(&self) -> &Path {
@@ -87,12 +111,7 @@ impl Dir {
                 if path.is_dir() {
                     pending.push(path);
                 } else {
-                    found.push(
-                        path.strip_prefix(self.path())
-                            .unwrap()
-                            .to_string_lossy()
-                            .replace('\\', "/"),
-                    );
+                    found.push(path.strip_prefix(self.path()).unwrap().to_string_lossy().replace('\\', "/"));
                 }
             }
         }
@@ -121,26 +140,14 @@ impl From<Output> for Run {
 impl Run {
     #[track_caller]
     pub fn success(&self) -> &Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     #[track_caller]
     pub fn fails_with(&self, code: i32, needle: &str) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{}",
-            self.stderr
-        );
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         assert!(!self.stderr.contains("panicked"), "panic:\n{}", self.stderr);
         self
     }
@@ -180,23 +187,10 @@ pub fn skip_or_fail(why: &str) {
 /// only runs where binfmt_misc handles jars, so prefer `java -jar`.
 pub fn epubcheck() -> Option<Vec<String>> {
     let jar = Path::new("/usr/share/java/epubcheck.jar");
-    if jar.exists()
-        && Command::new("java")
-            .arg("-version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    {
-        return Some(vec![
-            "java".into(),
-            "-jar".into(),
-            jar.display().to_string(),
-        ]);
+    if jar.exists() && Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success()) {
+        return Some(vec!["java".into(), "-jar".into(), jar.display().to_string()]);
     }
-    if Command::new("epubcheck")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if Command::new("epubcheck").arg("--version").output().is_ok_and(|o| o.status.success()) {
         return Some(vec!["epubcheck".into()]);
     }
     skip_or_fail("EPUBCheck is not installed");
@@ -210,26 +204,12 @@ pub fn run_epubcheck(command: &[String], epub: &Path) -> Result<(), String> {
         "{} must exist and be non-empty before EPUBCheck can be trusted",
         epub.display()
     );
-    let output = Command::new(&command[0])
-        .args(&command[1..])
-        .arg(epub)
-        .output()
-        .expect("run epubcheck");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let clean = text.contains("Messages: 0 fatals / 0 errors / 0 warnings")
-        || text.contains("No errors or warnings detected");
-    let noisy = text
-        .lines()
-        .any(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"));
-    if output.status.success() && clean && !noisy {
-        Ok(())
-    } else {
-        Err(text)
-    }
+    let output = Command::new(&command[0]).args(&command[1..]).arg(epub).output().expect("run epubcheck");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let clean =
+        text.contains("Messages: 0 fatals / 0 errors / 0 warnings") || text.contains("No errors or warnings detected");
+    let noisy = text.lines().any(|l| l.starts_with("ERROR") || l.starts_with("WARNING") || l.starts_with("FATAL"));
+    if output.status.success() && clean && !noisy { Ok(()) } else { Err(text) }
 }
 
 /// A project with the sample handout whose output profiles are replaced by `profiles` (TOML).
@@ -245,6 +225,11 @@ pub fn sample_with_profiles(profiles: &str) -> Dir {
 /// Runs an outside command and returns its stdout; panics with its stderr on failure.
 pub fn output_of(program: &str, args: &[&str]) -> String {
     let output = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(output.status.success(), "{program} {args:?} failed:\n{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -10,8 +10,7 @@ const HEIGHT: u32 = 1800;
 
 /// A cover image from the project, as PNG.
 pub fn load(path: &Path) -> Result<Vec<u8>, String> {
-    let image =
-        images::decode(path).map_err(|why| format!("cover image {}: {why}", path.display()))?;
+    let image = images::decode(path).map_err(|why| format!("cover image {}: {why}", path.display()))?;
     images::to_png(&image)
 }
 
@@ -20,15 +19,9 @@ pub fn load(path: &Path) -> Result<Vec<u8>, String> {
 pub fn book_image(path: &Path, name: &str) -> Result<(Vec<u8>, &'static str), String> {
     let image = images::decode(path).map_err(|why| format!("image {}: {why}", path.display()))?;
     Ok(match name.rsplit('.').next() {
-        Some("jpg") => (
-            std::fs::read(path).map_err(|e| e.to_string())?,
-            "image/jpeg",
-        ),
+        Some("jpg") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/jpeg"),
         Some("gif") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/gif"),
-        _ if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("png")) =>
-        {
+        _ if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) => {
             (std::fs::read(path).map_err(|e| e.to_string())?, "image/png")
         }
         _ => (images::to_png(&image)?, "image/png"),
@@ -73,15 +66,12 @@ pub fn generate(
 
     let mut options = usvg::Options::default();
     for font in crate::fonts::embedded() {
-        options
-            .fontdb_mut()
-            .load_font_data(font.bytes.as_ref().clone());
+        options.fontdb_mut().load_font_data(font.bytes.as_ref().clone());
     }
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("cover: {e}"))?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cover: no pixmap")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let rgba =
-        image::RgbaImage::from_raw(WIDTH, HEIGHT, pixmap.take()).ok_or("cover: bad pixmap size")?;
+    let rgba = image::RgbaImage::from_raw(WIDTH, HEIGHT, pixmap.take()).ok_or("cover: bad pixmap size")?;
     images::to_png(&image::DynamicImage::ImageRgba8(rgba).to_rgb8().into())
 }
 
@@ -96,9 +86,7 @@ fn text_line(text: &str, y: f64, size: f64, weight: u16) -> String {
 /// across the cover; an average glyph is about 0.56 em wide.
 fn fit(text: &str, mut size: f64, max_lines: usize) -> (f64, Vec<String>) {
     loop {
-        let per_line = ((f64::from(WIDTH) - 200.0) / (size * 0.56))
-            .floor()
-            .max(4.0) as usize;
+        let per_line = ((f64::from(WIDTH) - 200.0) / (size * 0.56)).floor().max(4.0) as usize;
         let lines = wrap(text, per_line);
         if lines.len() <= max_lines || size < 30.0 {
             return (size, lines.into_iter().take(max_lines).collect());

@@ -7,9 +7,7 @@ mod xhtml;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
 
-use epub_builder::{
-    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary,
-};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Format, FormatOptions, Section};
@@ -29,16 +27,11 @@ impl Renderer for EpubRenderer {
         let selection = context.selection;
         let fail = |message: String| {
             vec![
-                Diagnostic::error(&selection.handout.path, "epub", message)
-                    .at((0, 0))
-                    .profile(&selection.profile.name),
+                Diagnostic::error(&selection.handout.path, "epub", message).at((0, 0)).profile(&selection.profile.name),
             ]
         };
         let bytes = build(context).map_err(|e| fail(format!("could not write the EPUB: {e}")))?;
-        Ok(vec![Artifact {
-            file_name: format!("{}.epub", selection.profile.name),
-            bytes,
-        }])
+        Ok(vec![Artifact { file_name: format!("{}.epub", selection.profile.name), bytes }])
     }
 }
 
@@ -65,11 +58,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     let mut writer = Writer::new(selection);
     let mut documents = Vec::new();
     let intro = selection.sections.iter().find(|s| s.id == Section::INTRO);
-    let first_file = if intro.is_some() {
-        "intro.xhtml"
-    } else {
-        "title.xhtml"
-    };
+    let first_file = if intro.is_some() { "intro.xhtml" } else { "title.xhtml" };
     writer.start_file(first_file);
     let mut body = title_block(selection);
     if let Some(intro) = intro {
@@ -90,12 +79,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         writer.inlines(section.heading.as_deref().unwrap_or_default(), &mut body);
         body.push_str("</h1>\n");
         writer.blocks(&section.blocks, &mut body);
-        documents.push(Document {
-            file,
-            title: section.title(),
-            body: chapter(&id[2..], &body),
-            reftype: None,
-        });
+        documents.push(Document { file, title: section.title(), body: chapter(&id[2..], &body), reftype: None });
     }
     if !selection.references.is_empty() {
         documents.push(Document {
@@ -106,8 +90,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         });
     }
 
-    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     builder.epub_version(EpubVersion::V30);
     builder.set_title(meta.title.clone());
     builder.set_authors(if meta.authors.is_empty() {
@@ -122,25 +105,16 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     }
     builder.set_generator("handout");
     builder.set_toc_name(strings.contents.clone());
-    builder
-        .metadata("direction", meta.direction.as_str())
-        .map_err(|e| e.to_string())?;
-    builder.set_uuid(uuid::Uuid::new_v5(
-        &uuid::Uuid::NAMESPACE_URL,
-        format!("urn:handout:{}", meta.slug).as_bytes(),
-    ));
+    builder.metadata("direction", meta.direction.as_str()).map_err(|e| e.to_string())?;
+    builder.set_uuid(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("urn:handout:{}", meta.slug).as_bytes()));
     let time = chrono::DateTime::from_timestamp(context.timestamp, 0).unwrap_or_default();
     builder.set_modified_date(time);
     builder.set_publication_date(time);
     let has_images = !writer.images.is_empty();
     for (property, value) in accessibility_metadata(has_images, selection) {
-        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(
-            property.to_string(),
-            escape(&value),
-        )));
+        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(property.to_string(), escape(&value))));
     }
-    let mut css = include_str!("../../../assets/epub/stylesheet.css")
-        .replace("{brand}", &handout.brand.color);
+    let mut css = include_str!("../../../assets/epub/stylesheet.css").replace("{brand}", &handout.brand.color);
     if options.embed_fonts {
         for font in crate::fonts::embedded() {
             let (family, weight, style) = font_face(&font.name);
@@ -150,17 +124,11 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
                 font.name
             );
             builder
-                .add_resource(
-                    format!("fonts/{}", font.name),
-                    Cursor::new(font.bytes.as_ref().clone()),
-                    "font/ttf",
-                )
+                .add_resource(format!("fonts/{}", font.name), Cursor::new(font.bytes.as_ref().clone()), "font/ttf")
                 .map_err(|e| e.to_string())?;
         }
     }
-    builder
-        .stylesheet(css.as_bytes())
-        .map_err(|e| e.to_string())?;
+    builder.stylesheet(css.as_bytes()).map_err(|e| e.to_string())?;
 
     // Cover: the profile's image, or one drawn from the title and brand colour.
     let cover_png = match &options.cover {
@@ -172,34 +140,25 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
             &handout.brand.color,
         )?,
     };
-    builder
-        .add_cover_image("images/cover.png", Cursor::new(cover_png), "image/png")
-        .map_err(|e| e.to_string())?;
+    builder.add_cover_image("images/cover.png", Cursor::new(cover_png), "image/png").map_err(|e| e.to_string())?;
     let cover_page = format!(
         "<section epub:type=\"cover\" class=\"cover\"><img src=\"images/cover.png\" alt=\"{}\"/></section>\n",
         escape(&meta.title)
     );
     builder
         .add_content(
-            EpubContent::new(
-                "cover.xhtml",
-                document(selection, &meta.title, &cover_page).as_bytes(),
-            )
-            .reftype(ReferenceType::Cover),
+            EpubContent::new("cover.xhtml", document(selection, &meta.title, &cover_page).as_bytes())
+                .reftype(ReferenceType::Cover),
         )
         .map_err(|e| e.to_string())?;
     for (path, name) in &writer.images {
         let (bytes, mime) = cover::book_image(path, name)?;
-        builder
-            .add_resource(name.as_str(), Cursor::new(bytes), mime)
-            .map_err(|e| e.to_string())?;
+        builder.add_resource(name.as_str(), Cursor::new(bytes), mime).map_err(|e| e.to_string())?;
     }
     for doc in &documents {
-        let mut content = EpubContent::new(
-            doc.file.clone(),
-            Cursor::new(document(selection, &doc.title, &doc.body).into_bytes()),
-        )
-        .title(doc.title.clone());
+        let mut content =
+            EpubContent::new(doc.file.clone(), Cursor::new(document(selection, &doc.title, &doc.body).into_bytes()))
+                .title(doc.title.clone());
         if let Some(reftype) = doc.reftype {
             content = content.reftype(reftype);
         }
@@ -212,18 +171,11 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
 
 /// The `<dc:*>` and `schema:` accessibility metadata (EPUB Accessibility 1.1), each only where true.
 fn accessibility_metadata(has_images: bool, selection: &Selection) -> Vec<(&'static str, String)> {
-    let mut meta = vec![
-        ("schema:accessMode", "textual".to_string()),
-        ("schema:accessMode", "visual".to_string()),
-    ];
+    let mut meta = vec![("schema:accessMode", "textual".to_string()), ("schema:accessMode", "visual".to_string())];
     meta.push(("schema:accessModeSufficient", "textual".to_string()));
-    for feature in [
-        "structuralNavigation",
-        "tableOfContents",
-        "readingOrder",
-        "alternativeText",
-        "displayTransformability",
-    ] {
+    for feature in
+        ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability"]
+    {
         meta.push(("schema:accessibilityFeature", feature.to_string()));
     }
     meta.push(("schema:accessibilityHazard", "none".to_string()));
@@ -241,10 +193,7 @@ fn accessibility_metadata(has_images: bool, selection: &Selection) -> Vec<(&'sta
         "schema:accessibilitySummary",
         format!("This booklet is text with headings in reading order and a table of contents. {images}{notes} Text can be resized; no content relies on colour alone."),
     ));
-    meta.push((
-        "dcterms:conformsTo",
-        "EPUB Accessibility 1.1 - WCAG 2.1 Level AA".to_string(),
-    ));
+    meta.push(("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA".to_string()));
     meta
 }
 
@@ -262,11 +211,7 @@ fn title_block(selection: &Selection) -> String {
     }
     out.push_str(&helpline(selection));
     if let Some(date) = meta.reviewed {
-        let _ = writeln!(
-            out,
-            "<p class=\"reviewed\">{}</p>",
-            escape(&strings.reviewed_on(date))
-        );
+        let _ = writeln!(out, "<p class=\"reviewed\">{}</p>", escape(&strings.reviewed_on(date)));
     }
     out
 }
@@ -285,10 +230,7 @@ fn helpline(selection: &Selection) -> String {
         let _ = write!(out, "{}<br/>", escape(name));
     }
     if let Some(phone) = &contact.phone {
-        let tel: String = phone
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == '+')
-            .collect();
+        let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
         let _ = write!(
             out,
             "{} <a class=\"phone\" href=\"tel:{}\">{}</a>",
@@ -302,13 +244,7 @@ fn helpline(selection: &Selection) -> String {
         let _ = writeln!(out, "<p>{}</p>", escape(hours));
     }
     if let Some(url) = &contact.url {
-        let _ = writeln!(
-            out,
-            "<p>{} <a href=\"{}\">{}</a></p>",
-            escape(&strings.visit),
-            escape(url),
-            escape(url)
-        );
+        let _ = writeln!(out, "<p>{} <a href=\"{}\">{}</a></p>", escape(&strings.visit), escape(url), escape(url));
     }
     out.push_str("</aside>\n");
     out
@@ -322,17 +258,9 @@ fn references(selection: &Selection, writer: &Writer) -> String {
         escape(&strings.references)
     );
     for reference in &selection.references {
-        let _ = write!(
-            out,
-            "<li id=\"{}\" epub:type=\"endnote\" role=\"doc-endnote\"><p>",
-            reference.anchor()
-        );
+        let _ = write!(out, "<li id=\"{}\" epub:type=\"endnote\" role=\"doc-endnote\"><p>", reference.anchor());
         if !reference.label.is_empty() {
-            let _ = write!(
-                out,
-                "<span class=\"ref-label\">{}</span> ",
-                escape(&reference.label)
-            );
+            let _ = write!(out, "<span class=\"ref-label\">{}</span> ", escape(&reference.label));
         }
         for run in &reference.runs {
             let mut text = escape(&run.text);
@@ -366,9 +294,7 @@ fn references(selection: &Selection, writer: &Writer) -> String {
 }
 
 fn chapter(id: &str, body: &str) -> String {
-    format!(
-        "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"h-{id}\">\n{body}</section>\n"
-    )
+    format!("<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"h-{id}\">\n{body}</section>\n")
 }
 
 /// A complete XHTML content document.
@@ -385,11 +311,7 @@ fn document(selection: &Selection, title: &str, body: &str) -> String {
 /// A section id safe as a file name (ids may hold non-ASCII letters).
 fn section_file_stem(id: &str) -> String {
     let safe = crate::select::anchor_safe(id);
-    if safe == id {
-        safe
-    } else {
-        format!("section-{safe}")
-    }
+    if safe == id { safe } else { format!("section-{safe}") }
 }
 
 fn xhtml_id(id: &str) -> String {
@@ -398,17 +320,9 @@ fn xhtml_id(id: &str) -> String {
 
 /// Family, weight and style of an embedded font from its file name.
 fn font_face(file: &str) -> (&'static str, u16, &'static str) {
-    let family = if file.starts_with("Noto") {
-        crate::fonts::ARABIC_FAMILY
-    } else {
-        crate::fonts::DEFAULT_FAMILY
-    };
+    let family = if file.starts_with("Noto") { crate::fonts::ARABIC_FAMILY } else { crate::fonts::DEFAULT_FAMILY };
     let weight = if file.contains("Bold") { 700 } else { 400 };
-    let style = if file.contains("Italic") {
-        "italic"
-    } else {
-        "normal"
-    };
+    let style = if file.contains("Italic") { "italic" } else { "normal" };
     (family, weight, style)
 }
 
@@ -430,19 +344,12 @@ fn repack(raw: &[u8], selection: &Selection) -> Result<Vec<u8>, String> {
         }
         if name == "OEBPS/content.opf" {
             let text = String::from_utf8(data).map_err(|e| e.to_string())?;
-            let mut fixed = patch(
-                &text,
-                "<dc:language id=\"epub-creator-",
-                "<dc:language id=\"epub-lang-",
-            )?;
+            let mut fixed = patch(&text, "<dc:language id=\"epub-creator-", "<dc:language id=\"epub-lang-")?;
             if let Some(org) = &handout.brand.organisation {
                 fixed = patch(
                     &fixed,
                     "</dc:title>",
-                    &format!(
-                        "</dc:title>\n    <dc:publisher>{}</dc:publisher>",
-                        escape(org)
-                    ),
+                    &format!("</dc:title>\n    <dc:publisher>{}</dc:publisher>", escape(org)),
                 )?;
             }
             data = fixed.into_bytes();
@@ -453,12 +360,7 @@ fn repack(raw: &[u8], selection: &Selection) -> Result<Vec<u8>, String> {
                 escape(&meta.lang),
                 meta.direction.as_str()
             );
-            data = patch(
-                &text,
-                "xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-                &attributes,
-            )?
-            .into_bytes();
+            data = patch(&text, "xmlns:epub=\"http://www.idpf.org/2007/ops\">", &attributes)?.into_bytes();
         }
         entries.push((name, data));
     }
@@ -477,20 +379,12 @@ fn patch(text: &str, from: &str, to: &str) -> Result<String, String> {
 fn write_ocf(entries: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipWriter};
-    let options = SimpleFileOptions::default()
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
+    let options = SimpleFileOptions::default().last_modified_time(DateTime::default()).unix_permissions(0o644);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    zip.start_file(
-        "mimetype",
-        options.compression_method(CompressionMethod::Stored),
-    )?;
+    zip.start_file("mimetype", options.compression_method(CompressionMethod::Stored))?;
     zip.write_all(b"application/epub+zip")?;
     for (name, data) in entries {
-        zip.start_file(
-            name.as_str(),
-            options.compression_method(CompressionMethod::Deflated),
-        )?;
+        zip.start_file(name.as_str(), options.compression_method(CompressionMethod::Deflated))?;
         zip.write_all(data)?;
     }
     Ok(zip.finish()?.into_inner())

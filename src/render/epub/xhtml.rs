@@ -91,11 +91,7 @@ impl<'a> Writer<'a> {
                     }
                     out.push_str("</li>\n");
                 }
-                out.push_str(if start.is_some() {
-                    "</ol>\n"
-                } else {
-                    "</ul>\n"
-                });
+                out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
             }
             Block::Quote { blocks } => {
                 out.push_str("<blockquote>\n");
@@ -181,33 +177,30 @@ impl<'a> Writer<'a> {
         let _ = write!(out, "</{tag}>");
     }
 
-    /// A marker whose numbers are note references; the first citation of a key gets the
-    /// anchor its endnote links back to.
+    /// A marker whose numbers are note references. The first citation of each key gets the
+    /// anchor its endnote links back to, also for keys hidden inside a range (`2` in `[1–3]`).
     fn citation(&mut self, keys: &[String], out: &mut String) {
-        let Some(marker) = self.selection.marker(keys) else {
-            return;
-        };
+        let Some(marker) = self.selection.marker(keys) else { return };
         out.push_str("<span class=\"cite\">");
-        for piece in &marker.pieces {
-            let Some(key) = &piece.target else {
-                out.push_str(&escape(&piece.text));
-                continue;
-            };
+        for key in &marker.keys {
             let anchor = format!("cite-{}", anchor_safe(key));
-            let id = if self.first_citations.contains_key(key) || self.ids.contains(&anchor) {
-                String::new()
-            } else {
-                self.first_citations
-                    .insert(key.clone(), (self.file.clone(), anchor.clone()));
-                self.ids.insert(anchor.clone());
-                format!(" id=\"{anchor}\"")
-            };
-            let _ = write!(
-                out,
-                "<a href=\"references.xhtml#ref-{}\" epub:type=\"noteref\" role=\"doc-noteref\"{id}>{}</a>",
-                anchor_safe(key),
-                escape(&piece.text)
-            );
+            if !self.first_citations.contains_key(key) && self.ids.insert(anchor.clone()) {
+                self.first_citations.insert(key.clone(), (self.file.clone(), anchor.clone()));
+                let _ = write!(out, "<span id=\"{anchor}\"></span>");
+            }
+        }
+        for piece in &marker.pieces {
+            match &piece.target {
+                None => out.push_str(&escape(&piece.text)),
+                Some(key) => {
+                    let _ = write!(
+                        out,
+                        "<a href=\"references.xhtml#ref-{}\" epub:type=\"noteref\" role=\"doc-noteref\">{}</a>",
+                        anchor_safe(key),
+                        escape(&piece.text)
+                    );
+                }
+            }
         }
         out.push_str("</span>");
     }
@@ -215,29 +208,16 @@ impl<'a> Writer<'a> {
     fn image(&mut self, image: &Image, out: &mut String) {
         let next = self.images.len() + 1;
         let ext = book_image_extension(&image.path);
-        let name = self
-            .images
-            .entry(image.path.clone())
-            .or_insert_with(|| format!("images/image-{next}.{ext}"))
-            .clone();
-        let _ = write!(
-            out,
-            "<img src=\"{}\" alt=\"{}\"/>",
-            escape(&name),
-            escape(&image.alt)
-        );
+        let name =
+            self.images.entry(image.path.clone()).or_insert_with(|| format!("images/image-{next}.{ext}")).clone();
+        let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&name), escape(&image.alt));
     }
 }
 
 /// The extension an image has inside the book: PNG, JPEG and GIF are kept, anything else is
 /// converted to PNG (EPUB readers need no more).
 pub fn book_image_extension(path: &std::path::Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("jpg" | "jpeg") => "jpg",
         Some("gif") => "gif",
         _ => "png",
@@ -250,9 +230,6 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_forbidden_controls() {
-        assert_eq!(
-            escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
+        assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
 }

@@ -18,7 +18,13 @@ pub struct TemplateData {
     pub images: BTreeMap<String, PathBuf>,
 }
 
-pub fn template_data(selection: &Selection, options: &PdfOptions, fonts: &[String], logo: Option<&str>, qr: Option<&str>) -> TemplateData {
+pub fn template_data(
+    selection: &Selection,
+    options: &PdfOptions,
+    fonts: &[String],
+    logo: Option<&str>,
+    qr: Option<&str>,
+) -> TemplateData {
     let handout = selection.handout;
     let meta = &handout.meta;
     let strings = &handout.strings;
@@ -36,7 +42,8 @@ pub fn template_data(selection: &Selection, options: &PdfOptions, fonts: &[Strin
             json!({ "id": section.id, "heading": section.heading, "blocks": blocks })
         })
         .collect();
-    let image_paths: BTreeMap<String, String> = images.iter().enumerate().map(|(i, (src, path))| (src.clone(), virtual_image_path(i, path))).collect();
+    let image_paths: BTreeMap<String, String> =
+        images.iter().enumerate().map(|(i, (src, path))| (src.clone(), virtual_image_path(i, path))).collect();
     let files = images.iter().enumerate().map(|(i, (_, path))| (virtual_image_path(i, path), path.clone())).collect();
 
     let mut markers = serde_json::Map::new();
@@ -49,19 +56,26 @@ pub fn template_data(selection: &Selection, options: &PdfOptions, fonts: &[Strin
         crate::select::collect_citations(&section.blocks, &mut groups);
         for keys in groups {
             if let Some(marker) = selection.marker(&keys) {
-                let pieces: Vec<Value> = marker.pieces.iter().map(|p| json!({ "text": p.text, "target": p.target })).collect();
+                let pieces: Vec<Value> =
+                    marker.pieces.iter().map(|p| json!({ "text": p.text, "target": p.target })).collect();
                 markers.insert(keys.join("|"), json!({ "pieces": pieces }));
             }
         }
     }
-    let references: Vec<Value> = selection.references.iter().map(|r| json!({ "anchor": anchor_safe(&r.key), "label": r.label, "runs": r.runs })).collect();
+    let references: Vec<Value> = selection
+        .references
+        .iter()
+        .map(|r| json!({ "anchor": anchor_safe(&r.key), "label": r.label, "runs": r.runs }))
+        .collect();
 
     let mut strings_json = serde_json::to_value(strings).expect("strings serialize");
     if let Value::Object(map) = &mut strings_json {
         *map = std::mem::take(map).into_iter().map(|(k, v)| (k.replace('-', "_"), v)).collect();
     }
     let (lang, region) = match meta.lang.split_once('-') {
-        Some((lang, rest)) => (lang.to_ascii_lowercase(), rest.split('-').find(|p| p.len() == 2).map(str::to_ascii_uppercase)),
+        Some((lang, rest)) => {
+            (lang.to_ascii_lowercase(), rest.split('-').find(|p| p.len() == 2).map(str::to_ascii_uppercase))
+        }
         None => (meta.lang.to_ascii_lowercase(), None),
     };
     let contact = &meta.contact;
@@ -133,8 +147,12 @@ fn collect_images(block: &Block, images: &mut BTreeMap<String, PathBuf>) {
         Block::Figure { image } => add(image),
         Block::Paragraph { content } | Block::Heading { content, .. } => inline_images(content, &mut add),
         Block::List { items, .. } => items.iter().flatten().for_each(|b| collect_images(b, images)),
-        Block::Quote { blocks } | Block::Callout { blocks, .. } => blocks.iter().for_each(|b| collect_images(b, images)),
-        Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).for_each(|c| inline_images(c, &mut add)),
+        Block::Quote { blocks } | Block::Callout { blocks, .. } => {
+            blocks.iter().for_each(|b| collect_images(b, images))
+        }
+        Block::Table { head, rows, .. } => {
+            head.iter().chain(rows.iter().flatten()).for_each(|c| inline_images(c, &mut add))
+        }
         Block::Code { .. } | Block::Rule => {}
     }
 }
@@ -143,7 +161,10 @@ fn inline_images(inlines: &[Inline], add: &mut impl FnMut(&Image)) {
     for inline in inlines {
         match inline {
             Inline::Image { image } => add(image),
-            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Strikethrough { content } | Inline::Link { content, .. } => inline_images(content, add),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => inline_images(content, add),
             _ => {}
         }
     }

@@ -87,15 +87,22 @@ impl Renderer for PdfRenderer {
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let logo = match &handout.brand.logo {
             Some(path) => {
-                let virtual_path = format!("/logo.{}", path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase());
-                files.push((virtual_path.clone(), checked_image(path).map_err(|why| vec![error(format!("logo {}: {why}", path.display()))])?));
+                let virtual_path = format!(
+                    "/logo.{}",
+                    path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase()
+                );
+                files.push((
+                    virtual_path.clone(),
+                    checked_image(path).map_err(|why| vec![error(format!("logo {}: {why}", path.display()))])?,
+                ));
                 Some(virtual_path)
             }
             None => None,
         };
         let qr = match &handout.meta.contact.url {
             Some(url) => {
-                files.push(("/qr.svg".into(), qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?));
+                files
+                    .push(("/qr.svg".into(), qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?));
                 Some("/qr.svg")
             }
             None => None,
@@ -103,7 +110,10 @@ impl Renderer for PdfRenderer {
         let fonts = font_chain(context.project, &handout.meta.lang);
         let data = data::template_data(selection, &options, &fonts, logo.as_deref(), qr);
         for (virtual_path, path) in &data.images {
-            files.push((virtual_path.clone(), checked_image(path).map_err(|why| vec![error(format!("image {}: {why}", path.display()))])?));
+            files.push((
+                virtual_path.clone(),
+                checked_image(path).map_err(|why| vec![error(format!("image {}: {why}", path.display()))])?,
+            ));
         }
         files.push(("/data.json".into(), serde_json::to_vec(&data.json).expect("data serializes")));
 
@@ -112,23 +122,40 @@ impl Renderer for PdfRenderer {
         let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
         let document = output.map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
         if options.layout == Layout::Trifold && document.pages().len() != 2 {
-            return Err(vec![error(format!("the tri-fold's text overflows: it needs {} pages instead of 2 sides", document.pages().len()))
-                .hint("shorten the sections, leave some out with `sections`/`exclude`, or use `layout = \"page\"`")]);
+            return Err(vec![
+                error(format!(
+                    "the tri-fold's text overflows: it needs {} pages instead of 2 sides",
+                    document.pages().len()
+                ))
+                .hint("shorten the sections, leave some out with `sections`/`exclude`, or use `layout = \"page\"`"),
+            ]);
         }
 
-        let standards = if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }.map_err(|e| vec![error(e.message().to_string())])?;
+        let standards =
+            if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }
+                .map_err(|e| vec![error(e.message().to_string())])?;
         let seconds = context.timestamp.rem_euclid(86_400);
         let pdf_options = PdfOptions {
             ident: Smart::Custom(format!("handout/{}/{profile}", handout.meta.slug)),
             creator: Smart::Custom(Some(format!("handout {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Datetime::from_ymd_hms(today.year, today.month, today.day, (seconds / 3600) as u8, (seconds / 60 % 60) as u8, (seconds % 60) as u8).map(Timestamp::new_utc),
+            timestamp: Datetime::from_ymd_hms(
+                today.year,
+                today.month,
+                today.day,
+                (seconds / 3600) as u8,
+                (seconds / 60 % 60) as u8,
+                (seconds % 60) as u8,
+            )
+            .map(Timestamp::new_utc),
             standards,
             tagged: options.accessible,
             ..PdfOptions::default()
         };
-        let mut bytes = typst_pdf::pdf(&document, &pdf_options).map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
+        let mut bytes = typst_pdf::pdf(&document, &pdf_options)
+            .map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
         if options.bleed > 0.0 {
-            bytes = set_bleed_box(&bytes, options.bleed).map_err(|e| vec![error(format!("could not set the BleedBox: {e}"))])?;
+            bytes = set_bleed_box(&bytes, options.bleed)
+                .map_err(|e| vec![error(format!("could not set the BleedBox: {e}"))])?;
         }
         Ok(vec![Artifact { file_name: format!("{profile}.pdf"), bytes }])
     }
@@ -140,9 +167,13 @@ fn template(project: &Project) -> Result<String, Diagnostic> {
     if !path.is_file() {
         return Ok(TEMPLATE.to_string());
     }
-    let canonical = path.canonicalize().map_err(|e| Diagnostic::error(&path, "pdf", format!("cannot open the template: {e}")).at((0, 0)))?;
+    let canonical = path
+        .canonicalize()
+        .map_err(|e| Diagnostic::error(&path, "pdf", format!("cannot open the template: {e}")).at((0, 0)))?;
     if !canonical.starts_with(&project.root) {
-        return Err(Diagnostic::error(&path, "path", "the template is a link to a file outside the project root").at((0, 0)));
+        return Err(
+            Diagnostic::error(&path, "path", "the template is a link to a file outside the project root").at((0, 0))
+        );
     }
     crate::content::read_text(&canonical, &crate::diagnostic::display_path(&path))
 }
@@ -152,7 +183,12 @@ fn template(project: &Project) -> Result<String, Diagnostic> {
 fn font_chain(project: &Project, lang: &str) -> Vec<String> {
     let fonts = &project.settings.fonts;
     let primary = lang.split('-').next().unwrap_or(lang);
-    let mut chain: Vec<String> = fonts.by_lang.get(lang).or_else(|| fonts.by_lang.get(primary)).cloned().unwrap_or_else(|| fonts.default.clone());
+    let mut chain: Vec<String> = fonts
+        .by_lang
+        .get(lang)
+        .or_else(|| fonts.by_lang.get(primary))
+        .cloned()
+        .unwrap_or_else(|| fonts.default.clone());
     for family in [crate::fonts::DEFAULT_FAMILY, crate::fonts::ARABIC_FAMILY] {
         if !chain.iter().any(|f| f.eq_ignore_ascii_case(family)) {
             chain.push(family.to_string());
@@ -177,7 +213,12 @@ fn qr_svg(url: &str) -> Result<Vec<u8>, qrcode::types::QrError> {
 }
 
 /// Typst's errors as diagnostics; the template's overflow checks become plain messages.
-fn typst_errors(world: &HandoutWorld, errors: &[SourceDiagnostic], options: &ProfilePdf, error: &dyn Fn(String) -> Diagnostic) -> Vec<Diagnostic> {
+fn typst_errors(
+    world: &HandoutWorld,
+    errors: &[SourceDiagnostic],
+    options: &ProfilePdf,
+    error: &dyn Fn(String) -> Diagnostic,
+) -> Vec<Diagnostic> {
     errors
         .iter()
         .map(|e| {
@@ -219,7 +260,14 @@ fn set_bleed_box(pdf: &[u8], bleed_mm: f64) -> Result<Vec<u8>, String> {
     let pages: Vec<_> = document.get_pages().into_values().collect();
     for id in pages {
         let page = document.get_object_mut(id).and_then(Object::as_dict_mut).map_err(|e| e.to_string())?;
-        let trim: Vec<f64> = page.get(b"TrimBox").and_then(Object::as_array).map_err(|e| e.to_string())?.iter().map(|o| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64))).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        let trim: Vec<f64> = page
+            .get(b"TrimBox")
+            .and_then(Object::as_array)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|o| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
         let [x0, y0, x1, y1] = trim[..] else { return Err("a TrimBox without four numbers".into()) };
         let bleed_box = [x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed].map(|v| Object::Real(v as f32)).to_vec();
         page.set("BleedBox", Object::Array(bleed_box));

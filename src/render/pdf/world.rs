@@ -20,8 +20,13 @@ pub struct Engine {
 impl Engine {
     pub fn new(font_files: &[crate::fonts::FontFile]) -> Engine {
         use typst::LibraryExt;
-        let fonts: Vec<Font> = font_files.iter().flat_map(|f| Font::iter(Bytes::new(f.bytes.as_ref().clone()))).collect();
-        Engine { library: LazyHash::new(Library::builder().build()), book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+        let fonts: Vec<Font> =
+            font_files.iter().flat_map(|f| Font::iter(Bytes::new(f.bytes.as_ref().clone()))).collect();
+        Engine {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
     }
 }
 
@@ -36,7 +41,8 @@ pub struct HandoutWorld<'a> {
 
 /// The id of a path at the project root of the virtual file system, e.g. `/data.json`.
 pub fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("handout's own virtual paths are valid")).intern()
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("handout's own virtual paths are valid"))
+        .intern()
 }
 
 impl<'a> HandoutWorld<'a> {

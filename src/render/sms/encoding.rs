@@ -54,11 +54,7 @@ impl Encoding {
     /// The most units `segments` parts can carry (ignoring unsplittable characters).
     pub fn capacity(self, segments: usize) -> usize {
         let (single, part) = self.limits();
-        if segments <= 1 {
-            single
-        } else {
-            part * segments
-        }
+        if segments <= 1 { single } else { part * segments }
     }
 }
 
@@ -86,11 +82,7 @@ pub struct Unencodable {
 
 impl std::fmt::Display for Unencodable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "'{}' (U+{:04X}) at character {}",
-            self.character, self.character as u32, self.position
-        )
+        write!(f, "'{}' (U+{:04X}) at character {}", self.character, self.character as u32, self.position)
     }
 }
 
@@ -99,10 +91,7 @@ pub fn unencodable(text: &str) -> Vec<Unencodable> {
     text.chars()
         .enumerate()
         .filter(|(_, c)| septets(*c).is_none())
-        .map(|(i, character)| Unencodable {
-            character,
-            position: i + 1,
-        })
+        .map(|(i, character)| Unencodable { character, position: i + 1 })
         .collect()
 }
 
@@ -114,20 +103,10 @@ pub fn encode(text: &str, encoding: Encoding) -> Encoded {
     };
     // Unsplittable units: characters in GSM-7, grapheme clusters in UCS-2 (CR LF counted apart).
     let pieces: Vec<&str> = match encoding {
-        Encoding::Gsm7 => text
-            .char_indices()
-            .map(|(i, c)| &text[i..i + c.len_utf8()])
-            .collect(),
-        Encoding::Ucs2 => text
-            .graphemes(true)
-            .flat_map(|g| {
-                if g == "\r\n" {
-                    vec![&g[..1], &g[1..]]
-                } else {
-                    vec![g]
-                }
-            })
-            .collect(),
+        Encoding::Gsm7 => text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]).collect(),
+        Encoding::Ucs2 => {
+            text.graphemes(true).flat_map(|g| if g == "\r\n" { vec![&g[..1], &g[1..]] } else { vec![g] }).collect()
+        }
     };
     let units: usize = pieces.iter().map(|p| units_of(p)).sum();
     let (single, per_part) = encoding.limits();
@@ -147,30 +126,18 @@ pub fn encode(text: &str, encoding: Encoding) -> Encoded {
         }
         parts
     };
-    Encoded {
-        text: text.to_string(),
-        encoding,
-        characters: text.chars().count(),
-        units,
-        segments: parts.len(),
-        parts,
-    }
+    Encoded { text: text.to_string(), encoding, characters: text.chars().count(), units, segments: parts.len(), parts }
 }
 
 /// Substitutions that change how text looks but not what it says: curly quotes, dashes,
 /// ellipses, unusual spaces and bullets. Applied outside web addresses only.
 pub fn safe_replacements(text: &str) -> String {
     map_outside_urls(text, |c, out| match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}'
-        | '\u{0060}' => out.push('\''),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
-        | '\u{00BB}' => out.push('"'),
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-        | '\u{2212}' => out.push('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{0060}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => out.push('-'),
         '\u{2026}' => out.push_str("..."),
-        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' => {
-            out.push(' ')
-        }
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' => out.push(' '),
         '\u{200B}' | '\u{FEFF}' => {}
         '\u{2022}' | '\u{2023}' | '\u{2043}' | '\u{25E6}' | '\u{2219}' => out.push('-'),
         other => out.push(other),
@@ -187,11 +154,7 @@ pub fn transliterate(text: &str) -> Result<String, Vec<Unencodable>> {
         if septets(c).is_some() {
             out.push(c);
         } else {
-            let base: String = c
-                .to_string()
-                .nfd()
-                .filter(|d| !is_combining_mark(*d))
-                .collect();
+            let base: String = c.to_string().nfd().filter(|d| !is_combining_mark(*d)).collect();
             if !base.is_empty() && base.chars().all(|b| septets(b).is_some()) {
                 out.push_str(&base);
             } else {
@@ -200,11 +163,7 @@ pub fn transliterate(text: &str) -> Result<String, Vec<Unencodable>> {
         }
     });
     let left = unencodable(&result);
-    if left.is_empty() {
-        Ok(result)
-    } else {
-        Err(left)
-    }
+    if left.is_empty() { Ok(result) } else { Err(left) }
 }
 
 /// Maps characters with `f`, except inside `http://`, `https://` and `www.` addresses.
@@ -212,15 +171,10 @@ fn map_outside_urls(text: &str, f: impl Fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let start = ["https://", "http://", "www."]
-            .iter()
-            .filter_map(|p| rest.find(p))
-            .min();
+        let start = ["https://", "http://", "www."].iter().filter_map(|p| rest.find(p)).min();
         let (plain, url) = match start {
             Some(at) => {
-                let end = rest[at..]
-                    .find(char::is_whitespace)
-                    .map_or(rest.len(), |e| at + e);
+                let end = rest[at..].find(char::is_whitespace).map_or(rest.len(), |e| at + e);
                 (&rest[..at], &rest[at..end])
             }
             None => (rest, ""),
@@ -270,10 +224,7 @@ mod tests {
         assert_eq!((m.encoding, m.units, m.segments), (Encoding::Gsm7, 160, 1));
         let m = auto(&"a".repeat(161));
         assert_eq!((m.units, m.segments), (161, 2));
-        assert_eq!(
-            m.parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
-            [153, 8]
-        );
+        assert_eq!(m.parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [153, 8]);
     }
 
     #[test]
@@ -294,10 +245,7 @@ mod tests {
         let text = "a".repeat(140) + "It\u{2019}s fine!";
         assert_eq!(text.chars().count(), 150);
         let forced = encode_for(&text, SmsEncoding::Ucs2).unwrap();
-        assert_eq!(
-            (forced.encoding, forced.units, forced.segments),
-            (Encoding::Ucs2, 150, 3)
-        );
+        assert_eq!((forced.encoding, forced.units, forced.segments), (Encoding::Ucs2, 150, 3));
         let m = auto(&text);
         assert_eq!((m.encoding, m.units, m.segments), (Encoding::Gsm7, 150, 1));
         assert!(m.text.contains("It's"));
@@ -311,11 +259,7 @@ mod tests {
         assert_eq!((m.units, m.segments), (70, 1));
         let m = auto(&("a".repeat(66) + "😀" + "bcd"));
         assert_eq!((m.units, m.segments), (71, 2));
-        assert_eq!(
-            m.parts[0].chars().count(),
-            66,
-            "the surrogate pair moves to part 2 whole"
-        );
+        assert_eq!(m.parts[0].chars().count(), 66, "the surrogate pair moves to part 2 whole");
     }
 
     #[test]
@@ -326,10 +270,7 @@ mod tests {
         assert_eq!(m.encoding, Encoding::Gsm7);
         assert!(m.text.ends_with("todo el dia."));
         // ñ and é are in the GSM-7 table and stay.
-        assert_eq!(
-            encode_for("niño café", SmsEncoding::Gsm7).unwrap().text,
-            "niño café"
-        );
+        assert_eq!(encode_for("niño café", SmsEncoding::Gsm7).unwrap().text, "niño café");
     }
 
     #[test]
@@ -342,9 +283,6 @@ mod tests {
     #[test]
     fn urls_and_digits_are_never_altered() {
         let text = "Call 1\u{2011}800 or see https://x.org/a\u{2013}b \u{2013} ok";
-        assert_eq!(
-            safe_replacements(text),
-            "Call 1-800 or see https://x.org/a\u{2013}b - ok"
-        );
+        assert_eq!(safe_replacements(text), "Call 1-800 or see https://x.org/a\u{2013}b - ok");
     }
 }

@@ -26,18 +26,9 @@ impl Renderer for SmsRenderer {
         let handout = selection.handout;
         let name = &selection.profile.name;
         Ok(vec![
-            Artifact {
-                file_name: format!("{name}.txt"),
-                bytes: text_file(&messages).into_bytes(),
-            },
-            Artifact {
-                file_name: format!("{name}.json"),
-                bytes: json_file(handout, name, &messages).into_bytes(),
-            },
-            Artifact {
-                file_name: format!("{name}.csv"),
-                bytes: csv_file(handout, &messages).into_bytes(),
-            },
+            Artifact { file_name: format!("{name}.txt"), bytes: text_file(&messages).into_bytes() },
+            Artifact { file_name: format!("{name}.json"), bytes: json_file(handout, name, &messages).into_bytes() },
+            Artifact { file_name: format!("{name}.csv"), bytes: csv_file(handout, &messages).into_bytes() },
         ])
     }
 }
@@ -56,9 +47,7 @@ pub fn messages(selection: &Selection) -> Result<Vec<Encoded>, Vec<Diagnostic>> 
     let budget = options.segments as usize;
     let profile = &selection.profile.name;
     if handout.sms.is_empty() {
-        return compose(handout, &options)
-            .map(|m| vec![m])
-            .map_err(|d| vec![d.profile(profile)]);
+        return compose(handout, &options).map(|m| vec![m]).map_err(|d| vec![d.profile(profile)]);
     }
     let mut errors = Vec::new();
     let mut encoded = Vec::new();
@@ -66,16 +55,25 @@ pub fn messages(selection: &Selection) -> Result<Vec<Encoded>, Vec<Diagnostic>> 
         let at = (message.line, message.column);
         match encode_for(&message.text, options.encoding) {
             Err(bad) => errors.push(
-                Diagnostic::error(&handout.path, "sms", format!("this message cannot be sent as GSM-7: {}", list(&bad)))
-                    .at(at)
-                    .hint("use `encoding = \"auto\"` or \"ucs2\" in the profile, or rewrite those characters")
-                    .profile(profile),
+                Diagnostic::error(
+                    &handout.path,
+                    "sms",
+                    format!("this message cannot be sent as GSM-7: {}", list(&bad)),
+                )
+                .at(at)
+                .hint("use `encoding = \"auto\"` or \"ucs2\" in the profile, or rewrite those characters")
+                .profile(profile),
             ),
             Ok(m) if m.segments > budget => {
                 let forced = encoding::unencodable(&m.text);
-                let why = if forced.is_empty() { String::new() } else { format!("; UCS-2 is forced by {}", list(&forced)) };
+                let why =
+                    if forced.is_empty() { String::new() } else { format!("; UCS-2 is forced by {}", list(&forced)) };
                 let (single, part) = m.encoding.limits();
-                let limit = if budget == 1 { format!("{single} units in one segment") } else { format!("{} units in {budget} segments of {part}", part * budget) };
+                let limit = if budget == 1 {
+                    format!("{single} units in one segment")
+                } else {
+                    format!("{} units in {budget} segments of {part}", part * budget)
+                };
                 errors.push(
                     Diagnostic::error(
                         &handout.path,
@@ -90,20 +88,12 @@ pub fn messages(selection: &Selection) -> Result<Vec<Encoded>, Vec<Diagnostic>> 
             Ok(m) => encoded.push(m),
         }
     }
-    if errors.is_empty() {
-        Ok(encoded)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(encoded) } else { Err(errors) }
 }
 
 fn list(chars: &[encoding::Unencodable]) -> String {
     let shown: Vec<String> = chars.iter().take(5).map(ToString::to_string).collect();
-    let more = if chars.len() > 5 {
-        format!(" and {} more", chars.len() - 5)
-    } else {
-        String::new()
-    };
+    let more = if chars.len() > 5 { format!(" and {} more", chars.len() - 5) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
 
@@ -117,11 +107,7 @@ pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Encoded, Diagn
         let url = options.include_url.then(|| contact.url.clone()).flatten();
         let opt_out = options.opt_out.clone();
         let end = |help: String| {
-            [Some(help), url.clone(), opt_out.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
+            [Some(help), url.clone(), opt_out.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ")
         };
         let mut tails = Vec::new();
         if let Some(name) = contact.name.as_deref().filter(|n| !n.is_empty()) {
@@ -131,26 +117,21 @@ pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Encoded, Diagn
         tails
     };
     let budget = options.segments as usize;
-    let summary = handout
-        .meta
-        .summary
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let summary = handout.meta.summary.split_whitespace().collect::<Vec<_>>().join(" ");
     // The whole summary with a shorter help line beats a shorter summary.
     for body in shortenings(&summary) {
         for tail in &tails {
-            let text = if body.is_empty() {
-                tail.clone()
-            } else {
-                format!("{body} {tail}")
-            };
+            let text = if body.is_empty() { tail.clone() } else { format!("{body} {tail}") };
             match encode_for(&text, options.encoding) {
                 Ok(m) if m.segments <= budget => return Ok(m),
                 Ok(_) => continue,
                 Err(bad) => {
-                    return Err(Diagnostic::error(&handout.path, "sms", format!("the composed text message cannot be sent as GSM-7: {}", list(&bad)))
-                        .hint("use `encoding = \"auto\"` or \"ucs2\" in the sms profile for this language"));
+                    return Err(Diagnostic::error(
+                        &handout.path,
+                        "sms",
+                        format!("the composed text message cannot be sent as GSM-7: {}", list(&bad)),
+                    )
+                    .hint("use `encoding = \"auto\"` or \"ucs2\" in the sms profile for this language"));
                 }
             }
         }
@@ -185,10 +166,7 @@ fn shortenings(summary: &str) -> Vec<String> {
         }
     }
     let first_sentence = sentence_ends.first().copied().unwrap_or(summary.len());
-    let words: Vec<(usize, &str)> = summary[..first_sentence]
-        .match_indices(' ')
-        .map(|(i, _)| (i, ""))
-        .collect();
+    let words: Vec<(usize, &str)> = summary[..first_sentence].match_indices(' ').map(|(i, _)| (i, "")).collect();
     for &(at, _) in words.iter().rev() {
         let cut = summary[..at].trim_end_matches([',', ';', ':', '-', ' ']);
         if !cut.is_empty() {
@@ -226,22 +204,13 @@ struct JsonFile<'a> {
 }
 
 fn json_file(handout: &Handout, profile: &str, messages: &[Encoded]) -> String {
-    let file = JsonFile {
-        handout: &handout.meta.slug,
-        lang: &handout.meta.lang,
-        profile,
-        messages,
-    };
+    let file = JsonFile { handout: &handout.meta.slug, lang: &handout.meta.lang, profile, messages };
     serde_json::to_string_pretty(&file).expect("messages serialize") + "\n"
 }
 
 fn csv_file(handout: &Handout, messages: &[Encoded]) -> String {
     let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
     };
     let mut out = String::from("handout,lang,message,encoding,segments\r\n");
     for m in messages {
