@@ -332,6 +332,11 @@ pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>>
             let key = entry.key().to_string();
             let offset = source.text.find(&format!("{{{key},")).or_else(|| source.text.find(&key)).unwrap_or(0);
             let mut entry = entry.clone();
+            if let Some(title) = entry.title() {
+                let mut title = title.clone();
+                sentence_case(&mut title.value.0);
+                entry.set_title(title);
+            }
             if entry.pmid().is_none()
                 && let Some(pmid) =
                     raw.as_ref().and_then(|b| b.get(&key)).and_then(|e| e.fields.get("pmid")).map(|chunks| {
@@ -344,6 +349,48 @@ pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>>
             Source { key, entry, path: source.path.clone(), line: source.line_col(offset).0 }
         })
         .collect())
+}
+
+/// BibTeX titles are in title case; medical styles (and CSL) want sentence case. As citeproc
+/// does: lower-case words that are capitalised only at their start, capitalise the first word
+/// and the word after a colon (a subtitle); words in braces (`{PTSD}`, `{Great East Japan}`), acronyms and
+/// words like "McGee" keep their case.
+fn sentence_case(chunks: &mut [hayagriva::types::StringChunk]) {
+    let mut keep_next = true;
+    for chunk in chunks {
+        if chunk.kind != hayagriva::types::ChunkKind::Normal {
+            keep_next = false;
+            continue;
+        }
+        let mut out = String::with_capacity(chunk.value.len());
+        for (i, word) in chunk.value.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            // Each part of a hyphenated word on its own: "Justice-Involved" → "justice-involved".
+            for (j, part) in word.split('-').enumerate() {
+                if j > 0 {
+                    out.push('-');
+                }
+                let mut chars = part.chars();
+                let capitalised_only = chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase);
+                if keep_next && j == 0 {
+                    // The first word of a title or subtitle starts with a capital.
+                    let mut chars = part.chars();
+                    out.extend(chars.next().map(|c| c.to_uppercase().collect::<String>()));
+                    out.push_str(chars.as_str());
+                } else if capitalised_only {
+                    out.push_str(&part.to_lowercase());
+                } else {
+                    out.push_str(part);
+                }
+            }
+            if !word.is_empty() {
+                keep_next = word.ends_with([':', '?', '!', '.']);
+            }
+        }
+        chunk.value = out;
+    }
 }
 
 /// Builds a source from an inline `[[sources]]` table.

@@ -57,6 +57,13 @@ pub enum Command {
         #[arg(default_value = "content")]
         paths: Vec<PathBuf>,
     },
+    /// Print each SMS profile's messages with their encoding, counts and segments, marking the
+    /// characters that force UCS-2 (which cuts a segment from 160 to 70 characters).
+    Sms {
+        /// Handout files or folders of handouts.
+        #[arg(default_value = "content")]
+        paths: Vec<PathBuf>,
+    },
     /// Create content/SLUG.md from a template that passes `check`.
     New {
         /// The new handout's slug: lower-case letters, digits and `-`, e.g. `sleep-hygiene`.

@@ -187,6 +187,27 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// One SMS profile's messages, as they would be sent.
+pub struct SmsReport<'a> {
+    pub handout: &'a Handout,
+    pub profile: &'a model::Profile,
+    pub messages: Result<Vec<render::sms::encoding::Encoded>, Vec<Diagnostic>>,
+}
+
+/// The messages of every SMS profile, without writing files.
+pub fn sms_reports(loaded: &Loaded) -> Vec<SmsReport<'_>> {
+    let styles = cite::Styles::default();
+    let mut reports = Vec::new();
+    for (_, handout) in &loaded.handouts {
+        for profile in handout.profiles.iter().filter(|p| p.format() == Format::Sms) {
+            let messages =
+                select::select(handout, profile, &styles).map_err(|d| vec![d]).and_then(|s| render::sms::messages(&s));
+            reports.push(SmsReport { handout, profile, messages });
+        }
+    }
+    reports
+}
+
 /// The text of a new handout that passes `check`.
 pub fn new_handout_text(slug: &str) -> String {
     include_str!("../assets/new-handout.md").replace("{slug}", slug)

@@ -1,6 +1,6 @@
 //! The `handout` binary: parse arguments, call the library, print problems once, exit.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -96,6 +96,40 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(exit(errors))
         }
+        Command::Sms { paths } => {
+            let loaded = handout::load(&paths)?;
+            let mut errors = print_diagnostics(&loaded.diagnostics);
+            let mark = std::io::stdout().is_terminal();
+            for report in handout::sms_reports(&loaded) {
+                println!("{} / {}  ({})", report.handout.meta.slug, report.profile.name, report.handout.path.display());
+                match &report.messages {
+                    Err(problems) => errors += print_diagnostics(problems),
+                    Ok(messages) => {
+                        for (i, m) in messages.iter().enumerate() {
+                            let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
+                            println!(
+                                "  message {}: {} · {} characters · {} {unit} · {} segment{}",
+                                i + 1,
+                                m.encoding.name(),
+                                m.characters,
+                                m.units,
+                                m.segments,
+                                if m.segments == 1 { "" } else { "s" }
+                            );
+                            let forced = handout::render::sms::encoding::unencodable(&m.text);
+                            println!("  {}", marked(&m.text, mark));
+                            if !forced.is_empty() {
+                                let list: Vec<String> = forced.iter().take(5).map(ToString::to_string).collect();
+                                let more = forced.len().saturating_sub(5);
+                                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                                println!("  UCS-2 because of: {}{more}", list.join(", "));
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(exit(errors))
+        }
         Command::New { slug } => {
             if !handout::content::is_slug(&slug) {
                 return Err(format!(
@@ -121,6 +155,26 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
         let _ = writeln!(err, "{d}");
     }
     diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// The text with the characters GSM-7 cannot carry highlighted (inverse video on a
+/// terminal, «» when piped).
+fn marked(text: &str, terminal: bool) -> String {
+    let (open, close) = if terminal { ("\x1b[7m", "\x1b[0m") } else { ("«", "»") };
+    let mut out = String::new();
+    let mut inside = false;
+    for c in text.chars() {
+        let forced = handout::render::sms::encoding::septets(c).is_none();
+        if forced != inside {
+            out.push_str(if forced { open } else { close });
+            inside = forced;
+        }
+        out.push(c);
+    }
+    if inside {
+        out.push_str(close);
+    }
+    out
 }
 
 fn exit(errors: usize) -> ExitCode {

@@ -330,3 +330,126 @@ fn the_project_root_is_found_upward_and_its_settings_apply() {
     dir.write("handout.toml", "organization = \"x\"\nbrand-colr = \"#fff\"\n");
     dir.run(&["check", "content"]).fails_with(1, "handout.toml:2:1: error[settings]: unknown field `brand-colr`");
 }
+
+/// Formats every source of the sample's bibliography with Vancouver, each cited once in order.
+fn sample_references() -> Vec<(String, String)> {
+    use handout::cite;
+    let path = crate::util::repo().join("content/emotional-numbness.bib");
+    let source = handout::diagnostic::SourceText::new(&path, std::fs::read_to_string(&path).unwrap());
+    let sources = cite::parse_bibtex(&source).unwrap();
+    let groups: Vec<Vec<String>> = sources.iter().map(|s| vec![s.key.clone()]).collect();
+    let styles = cite::Styles::default();
+    let style = styles.get(&handout::model::CitationStyle::Vancouver).unwrap();
+    let formatted = cite::format(&sources, &groups, &style, styles.locales(), "en");
+    assert!(formatted.numeric);
+    formatted.entries.into_iter().map(|e| (e.label, cite::plain(&e.runs))).collect()
+}
+
+#[test]
+fn vancouver_text_of_the_sample_sources() {
+    let references = sample_references();
+    assert_eq!(references.len(), 16);
+    assert_eq!(
+        references[0],
+        (
+            "1.".to_string(),
+            "Kerig PK, Bennett DC, Chaplo SD, Modrowski CA, McGee AB. Numbing of positive, negative, and general emotions: Associations with trauma exposure, posttraumatic stress, and depressive symptoms among justice-involved youth. Journal of Traumatic Stress. 2016;29(2):111–9. doi:10.1002/jts.22087".to_string()
+        )
+    );
+    assert_eq!(
+        references[5].1,
+        "U.S. Department of Veterans Affairs, National Center for PTSD. Avoidance [Internet]. [cited 2026 Nov 1]. Available from: https://www.ptsd.va.gov/understand/what/avoidance.asp"
+    );
+    assert_eq!(
+        references[14].1,
+        "Alexander W. Pharmacotherapy for post-traumatic stress disorder in combat veterans: Focus on antidepressants and atypical antipsychotic agents. Pharmacy and Therapeutics. 2012;37(1):32–8. PMID: 22346334"
+    );
+    assert_eq!(references[15].0, "16.");
+}
+
+#[test]
+fn vancouver_matches_citeproc() {
+    let Some(pandoc) = crate::util::tool("pandoc", &["--version"]) else { return };
+    let dir = Dir::new();
+    dir.write("nocite.md", "---\nnocite: '@*'\n---\n");
+    let style = crate::util::repo().join("assets/styles/vancouver.csl");
+    let bib = crate::util::repo().join("content/emotional-numbness.bib");
+    let output = std::process::Command::new(pandoc)
+        .args(["-t", "plain", "--wrap=none", "--citeproc", "--csl"])
+        .arg(&style)
+        .arg("--bibliography")
+        .arg(&bib)
+        .arg(dir.path().join("nocite.md"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Pandoc's plain writer turns ' into ’ (smart typography); handout keeps what the .bib says.
+    let expected: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.replace('\u{2019}', "'"))
+        .collect();
+    let ours = sample_references();
+    assert_eq!(ours.len(), expected.len());
+    let identifiers = regex::Regex::new(r"^( doi:\S+)?( PMID: \d+)?$").unwrap();
+    for ((label, text), reference) in ours.iter().zip(&expected) {
+        let reference_text =
+            reference.strip_prefix(&format!("{label} ")).unwrap_or_else(|| panic!("{reference} lacks {label}"));
+        // Pandoc's Vancouver output, then only the DOI/PMID that handout adds where the style prints none.
+        let rest =
+            text.strip_prefix(reference_text).unwrap_or_else(|| panic!("\nours:   {text}\npandoc: {reference_text}"));
+        assert!(identifiers.is_match(rest), "unexpected tail {rest:?}");
+    }
+}
+
+#[test]
+fn citations_are_numbered_by_first_use_within_the_profile() {
+    let dir = Dir::new();
+    let sources: String = ["a", "b", "c", "d"]
+        .iter()
+        .map(|k| format!("[[sources]]\nid = \"{k}\"\ntitle = \"Source {k}\"\nauthors = [\"Doe, Jane\"]\nyear = 2020\n"))
+        .collect();
+    dir.write(
+        "content/x.md",
+        &format!("+++\ntitle = \"x\"\nsummary = \"s\"\n{sources}[contact]\nphone = \"1\"\n[outputs.all]\nformat = \"epub\"\n[outputs.reversed]\nformat = \"epub\"\nsections = [\"two\", \"one\"]\n+++\n\n## One\n\nFirst [@b; @a], then [@b].\n\n## Two\n\nLater [@c].\n"),
+    );
+    let loaded = handout::load(&[dir.path().join("content/x.md")]).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let (_, handout) = &loaded.handouts[0];
+    let styles = handout::cite::Styles::default();
+    let numbers = |profile: &str| -> Vec<(String, usize)> {
+        let selection = handout::select::select(handout, handout.profile(profile).unwrap(), &styles).unwrap();
+        selection.references.iter().map(|r| (r.key.clone(), r.number.unwrap())).collect()
+    };
+    // `d` is never cited: it is left out. Numbers follow first use in the profile's own order.
+    assert_eq!(numbers("all"), [("b".into(), 1), ("a".into(), 2), ("c".into(), 3)]);
+    assert_eq!(numbers("reversed"), [("c".into(), 1), ("b".into(), 2), ("a".into(), 3)]);
+    let selection = handout::select::select(handout, handout.profile("all").unwrap(), &styles).unwrap();
+    assert_eq!(selection.marker(&["b".into(), "a".into()]).unwrap().text(), "[1, 2]");
+}
+
+#[test]
+fn check_json_lists_findings_with_places() {
+    let dir = Dir::new();
+    dir.write("content/x.md", "+++\ntitel = \"x\"\n+++\n");
+    let run = dir.run(&["check", "--json"]);
+    assert_eq!(run.code, 1);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let first = &findings[0];
+    assert_eq!(first["path"], "content/x.md");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "front-matter");
+    assert_eq!(first["hint"], "did you mean `title`?");
+}
+
+#[test]
+fn sms_subcommand_marks_what_forces_ucs2() {
+    let dir = Dir::new();
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\nsms = [\"It\u{2019}s fine. Call 1-800-555-0100.\"]\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.text]\nformat = \"sms\"\nencoding = \"ucs2\"\n+++\nx\n");
+    let run = dir.run(&["sms"]);
+    run.success();
+    assert!(run.stdout.contains("message 1: UCS-2 · 31 characters · 31 UTF-16 units · 1 segment"), "{}", run.stdout);
+    assert!(run.stdout.contains("It«\u{2019}»s fine."), "{}", run.stdout);
+    assert!(run.stdout.contains("UCS-2 because of: '\u{2019}' (U+2019) at character 3"), "{}", run.stdout);
+}
