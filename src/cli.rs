@@ -38,6 +38,9 @@ pub enum Command {
         /// Print only errors.
         #[arg(short, long)]
         quiet: bool,
+        /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
+        #[arg(long, value_name = "DIR")]
+        font_path: Vec<PathBuf>,
     },
     /// Parse and validate handouts without writing anything.
     ///
@@ -50,6 +53,9 @@ pub enum Command {
         /// hint, profile).
         #[arg(long)]
         json: bool,
+        /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
+        #[arg(long, value_name = "DIR")]
+        font_path: Vec<PathBuf>,
     },
     /// List handouts, their sections (id and title) and their output profiles.
     List {

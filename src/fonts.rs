@@ -1,15 +1,44 @@
 //! The fonts every build can use: those embedded in the binary, plus a project's own.
 //!
-//! Embedded: Atkinson Hyperlegible Next (the default, for low-vision readers) and Noto Sans
-//! Arabic (right-to-left fallback). See `fonts/README.md` for sources and licences.
+//! Embedded: Atkinson Hyperlegible Next (the default, for low-vision readers; Latin only),
+//! Noto Sans (Vietnamese, Cyrillic, Greek) and Noto Sans Arabic (right-to-left). See
+//! `fonts/README.md` for sources and licences. Chinese, Japanese and Korean fonts are too large
+//! to embed: a project adds one (see `[fonts]` in the README).
 
 use std::path::Path;
 use std::sync::Arc;
 
 /// The family used for body text unless a project names another.
 pub const DEFAULT_FAMILY: &str = "Atkinson Hyperlegible Next";
-/// The family tried after the default, for Arabic script.
+/// The family for scripts the default lacks (Vietnamese, Cyrillic, Greek).
+pub const WIDE_FAMILY: &str = "Noto Sans";
+/// The family for Arabic script.
 pub const ARABIC_FAMILY: &str = "Noto Sans Arabic";
+
+/// Languages whose letters the default family lacks: Noto Sans leads their chain, so that a
+/// word is never set in two fonts.
+const WIDE_FIRST: &[&str] = &["vi", "ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn", "el"];
+
+/// The built-in font chain for a language.
+pub fn default_chain(lang: &str) -> Vec<&'static str> {
+    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    if WIDE_FIRST.contains(&primary.as_str()) {
+        vec![WIDE_FAMILY, DEFAULT_FAMILY, ARABIC_FAMILY]
+    } else {
+        vec![DEFAULT_FAMILY, WIDE_FAMILY, ARABIC_FAMILY]
+    }
+}
+
+/// The family of an embedded font file.
+pub fn family_of(file: &str) -> &'static str {
+    if file.starts_with("NotoSansArabic") {
+        ARABIC_FAMILY
+    } else if file.starts_with("NotoSans") {
+        WIDE_FAMILY
+    } else {
+        DEFAULT_FAMILY
+    }
+}
 
 /// A font file's bytes, shared without copying.
 #[derive(Debug, Clone)]
@@ -29,6 +58,10 @@ const EMBEDDED: &[(&str, &[u8])] = embed!(
     "AtkinsonHyperlegibleNext_400Regular_Italic.ttf",
     "AtkinsonHyperlegibleNext_700Bold.ttf",
     "AtkinsonHyperlegibleNext_700Bold_Italic.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Italic.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSans-BoldItalic.ttf",
     "NotoSansArabic-Regular.ttf",
     "NotoSansArabic-Bold.ttf",
 );

@@ -69,7 +69,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
         });
         let Some(index) = index else { continue };
         match content::load(&file, &loaded.projects[index]) {
-            Ok(handout) => loaded.handouts.push((index, handout)),
+            Ok((handout, warnings)) => {
+                loaded.handouts.push((index, handout));
+                loaded.diagnostics.extend(warnings);
+            }
             Err(errors) => loaded.diagnostics.extend(errors),
         }
     }
@@ -95,11 +98,12 @@ pub struct Renderers {
     styles: cite::Styles,
 }
 
-impl Default for Renderers {
-    fn default() -> Self {
+impl Renderers {
+    /// Renderers whose PDF fonts also come from `font_paths` (the `--font-path` option).
+    pub fn new(font_paths: &[PathBuf]) -> Self {
         Renderers {
             renderers: vec![
-                Box::new(render::pdf::PdfRenderer::new()),
+                Box::new(render::pdf::PdfRenderer::new(font_paths.to_vec())),
                 Box::new(render::epub::EpubRenderer),
                 Box::new(render::sms::SmsRenderer),
             ],
@@ -137,8 +141,7 @@ pub struct BuildReport {
 
 /// Builds every profile (or only `only_profiles`) of the loaded handouts into `out_dir`.
 /// Every good output is written even when other handouts fail.
-pub fn build(loaded: &Loaded, out_dir: Option<&Path>, only_profiles: &[String]) -> BuildReport {
-    let renderers = Renderers::default();
+pub fn build(loaded: &Loaded, renderers: &Renderers, out_dir: Option<&Path>, only_profiles: &[String]) -> BuildReport {
     let mut report = BuildReport { diagnostics: loaded.diagnostics.clone(), ..BuildReport::default() };
     for name in only_profiles {
         if !loaded.handouts.iter().any(|(_, h)| h.profile(name).is_some()) {
@@ -174,13 +177,12 @@ pub fn build(loaded: &Loaded, out_dir: Option<&Path>, only_profiles: &[String]) 
 }
 
 /// Renders every profile without writing anything, to report what a build would refuse.
-pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
-    let renderers = Renderers::default();
+pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     for (index, handout) in &loaded.handouts {
         for profile in &handout.profiles {
             if let Err(errors) = renderers.render(handout, profile, &loaded.projects[*index]) {
-                diagnostics.extend(errors.into_iter().filter(|d| d.code != "not-built"));
+                diagnostics.extend(errors);
             }
         }
     }

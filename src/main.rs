@@ -27,10 +27,10 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build { paths, output, profile, quiet } => {
-            let loaded = handout::load(&paths)?;
+        Command::Build { paths, output, profile, quiet, font_path } => {
             let started = std::time::Instant::now();
-            let report = handout::build(&loaded, output.as_deref(), &profile);
+            let loaded = handout::load(&paths)?;
+            let report = handout::build(&loaded, &handout::Renderers::new(&font_path), output.as_deref(), &profile);
             let errors = print_diagnostics(&report.diagnostics);
             if !quiet {
                 for path in &report.written {
@@ -46,9 +46,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(exit(errors))
         }
-        Command::Check { paths, json } => {
+        Command::Check { paths, json, font_path } => {
             let loaded = handout::load(&paths)?;
-            let diagnostics = handout::check(&loaded);
+            let diagnostics = handout::check(&loaded, &handout::Renderers::new(&font_path));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
                 println!("{}", serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize"));

@@ -350,6 +350,8 @@ pub struct Project {
     pub file: Option<SourceText>,
     pub settings: ProjectSettings,
     pub profiles: Option<IndexMap<String, Spanned<ProfileTable>>>,
+    /// Interface strings from `assets/locales/*.toml`, by language.
+    pub locales: crate::locale::ProjectLocales,
 }
 
 impl Project {
@@ -372,14 +374,16 @@ impl Project {
             .map_err(|e| vec![Diagnostic::error(root, "io", format!("cannot open the project folder: {e}"))])?;
         let path = root.join(PROJECT_FILE);
         if !path.is_file() {
-            return Ok(Project { root, file: None, settings: ProjectSettings::default(), profiles: None });
+            let locales = load_locales(&root)?;
+            return Ok(Project { root, file: None, settings: ProjectSettings::default(), profiles: None, locales });
         }
         let display = crate::diagnostic::display_path(&path);
         let text = crate::content::read_text(&path, &display).map_err(|d| vec![d])?;
         let source = SourceText::new(display, text);
         let file: ProjectFile =
             toml::from_str(&source.text).map_err(|e| vec![toml_error(&source, 0, &e, "settings")])?;
-        let mut project = Project { root, file: None, settings: ProjectSettings::default(), profiles: None };
+        let locales = load_locales(&root)?;
+        let mut project = Project { root, file: None, settings: ProjectSettings::default(), profiles: None, locales };
         let mut errors = Vec::new();
         let logo = file.logo.as_ref().and_then(|logo| match project.resolve(&project.root, logo.get_ref()) {
             Ok(path) => Some(path),
@@ -456,6 +460,60 @@ impl Project {
         }
         Ok(canonical)
     }
+}
+
+/// The project's `assets/locales/<lang>.toml` files: only known keys, each a string (or the
+/// twelve `months`).
+fn load_locales(root: &Path) -> Result<crate::locale::ProjectLocales, Vec<Diagnostic>> {
+    let mut locales = crate::locale::ProjectLocales::new();
+    let Ok(entries) = std::fs::read_dir(root.join("assets/locales")) else { return Ok(locales) };
+    let mut paths: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    paths.sort();
+    let known = crate::locale::keys();
+    let mut errors = Vec::new();
+    for path in paths {
+        let display = crate::diagnostic::display_path(&path);
+        let text = match crate::content::read_text(&path, &display) {
+            Ok(text) => text,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let source = SourceText::new(&display, text);
+        let table: toml::Table = match toml::from_str(&source.text) {
+            Ok(table) => table,
+            Err(e) => {
+                errors.push(toml_error(&source, 0, &e, "locale"));
+                continue;
+            }
+        };
+        for (key, value) in &table {
+            let offset = source.text.find(&format!("{key} ")).or_else(|| source.text.find(key.as_str())).unwrap_or(0);
+            if !known.contains(key) {
+                let hint = match did_you_mean(key, known.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("known keys: {}", known.join(", ")),
+                };
+                errors.push(source.error_at(offset, "locale", format!("unknown interface string `{key}`")).hint(hint));
+            } else if key == "months" {
+                let twelve = value.as_array().is_some_and(|m| m.len() == 12 && m.iter().all(toml::Value::is_str));
+                if !twelve {
+                    errors.push(source.error_at(
+                        offset,
+                        "locale",
+                        "`months` must list the twelve month names as strings",
+                    ));
+                }
+            } else if !value.is_str() {
+                errors.push(source.error_at(offset, "locale", format!("`{key}` must be a string")));
+            }
+        }
+        let lang = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        locales.insert(lang, table);
+    }
+    if errors.is_empty() { Ok(locales) } else { Err(errors) }
 }
 
 /// `#rrggbb` (or `#rgb`) as its three bytes.

@@ -51,8 +51,11 @@ pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
+/// A parsed handout and its warnings, or every error found.
+pub type Parsed = Result<(Handout, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Reads and parses the handout at `path` in `project`.
-pub fn load(path: &Path, project: &Project) -> Result<Handout, Vec<Diagnostic>> {
+pub fn load(path: &Path, project: &Project) -> Parsed {
     let display = display_path(path);
     let text = read_text(path, &display).map_err(|d| vec![d])?;
     let dir = path
@@ -65,7 +68,7 @@ pub fn load(path: &Path, project: &Project) -> Result<Handout, Vec<Diagnostic>> 
 
 /// Parses a handout whose text is already read. `dir` is the handout's folder: relative paths
 /// resolve against it, and must stay inside the project root.
-pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Result<Handout, Vec<Diagnostic>> {
+pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     let parts = split::split(&source).map_err(|d| vec![d])?;
     let front_text = &source.text[parts.front_matter.clone()];
     let front: FrontMatter = toml::from_str(front_text).map_err(|e| {
@@ -294,8 +297,23 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Result<Handou
         return Err(errors);
     }
     let direction = Direction::of_lang(&lang);
-    let strings = Strings::for_lang(&lang);
-    Ok(Handout {
+    let (strings, missing) = Strings::resolve(&lang, &project.locales);
+    if !missing.is_empty() {
+        let offset = front.lang.as_ref().map_or(0, |l| at(l.span().start));
+        errors.push(
+            source
+                .warning_at(
+                    offset,
+                    "locale",
+                    format!("no `{lang}` text for interface strings {}; English is used", missing.join(", ")),
+                )
+                .hint(format!(
+                    "add them to assets/locales/{}.toml in the project",
+                    lang.split('-').next().unwrap_or(&lang)
+                )),
+        );
+    }
+    let handout = Handout {
         path: source.path.clone(),
         meta: Meta {
             title: front.title.into_inner().trim().to_string(),
@@ -322,7 +340,8 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Result<Handou
         sms,
         profiles,
         strings,
-    })
+    };
+    Ok((handout, errors))
 }
 
 /// Section ids named by a profile must exist; a typo gets the nearest id.

@@ -5,5 +5,6 @@ mod util;
 
 mod epub;
 mod foundation;
+mod languages;
 mod pdf;
 mod sms;

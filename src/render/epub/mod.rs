@@ -320,10 +320,9 @@ fn xhtml_id(id: &str) -> String {
 
 /// Family, weight and style of an embedded font from its file name.
 fn font_face(file: &str) -> (&'static str, u16, &'static str) {
-    let family = if file.starts_with("Noto") { crate::fonts::ARABIC_FAMILY } else { crate::fonts::DEFAULT_FAMILY };
     let weight = if file.contains("Bold") { 700 } else { 400 };
     let style = if file.contains("Italic") { "italic" } else { "normal" };
-    (family, weight, style)
+    (crate::fonts::family_of(file), weight, style)
 }
 
 /// Rewrites epub-builder's zip with fixed entry times (`mimetype` first and stored) and

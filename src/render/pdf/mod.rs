@@ -28,14 +28,15 @@ const TEMPLATE: &str = include_str!("../../../assets/templates/handout.typ");
 const TEMPLATE_OVERRIDE: &str = "assets/templates/handout.typ";
 
 /// Renders PDF profiles; fonts are loaded once per project per process.
-#[derive(Default)]
 pub struct PdfRenderer {
     engines: Mutex<HashMap<PathBuf, Arc<Engine>>>,
+    /// Font folders named on the command line (`--font-path`).
+    font_paths: Vec<PathBuf>,
 }
 
 impl PdfRenderer {
-    pub fn new() -> Self {
-        PdfRenderer::default()
+    pub fn new(font_paths: Vec<PathBuf>) -> Self {
+        PdfRenderer { engines: Mutex::new(HashMap::new()), font_paths }
     }
 
     fn engine(&self, project: &Project) -> Result<Arc<Engine>, String> {
@@ -43,14 +44,15 @@ impl PdfRenderer {
         if let Some(engine) = engines.get(&project.root) {
             return Ok(engine.clone());
         }
-        let engine = Arc::new(Engine::new(&project_fonts(project)?));
+        let engine = Arc::new(Engine::new(&project_fonts(project, &self.font_paths)?));
         engines.insert(project.root.clone(), engine.clone());
         Ok(engine)
     }
 }
 
-/// The embedded fonts, then the project's `fonts/` folder and `[fonts] paths`.
-fn project_fonts(project: &Project) -> Result<Vec<crate::fonts::FontFile>, String> {
+/// The embedded fonts, then the project's `fonts/` folder and `[fonts] paths`, then the
+/// folders given with `--font-path`.
+fn project_fonts(project: &Project, font_paths: &[PathBuf]) -> Result<Vec<crate::fonts::FontFile>, String> {
     let mut files = crate::fonts::embedded();
     let mut folders = vec![project.root.join("fonts")];
     for path in &project.settings.fonts.paths {
@@ -59,6 +61,12 @@ fn project_fonts(project: &Project) -> Result<Vec<crate::fonts::FontFile>, Strin
             return Err(format!("font folder `{path}` is outside the project root"));
         }
         folders.push(folder);
+    }
+    for folder in font_paths {
+        if !folder.is_dir() {
+            return Err(format!("--font-path {}: no such folder", folder.display()));
+        }
+        folders.push(folder.clone());
     }
     for folder in folders.iter().filter(|f| f.is_dir()) {
         files.extend(crate::fonts::in_folder(folder).map_err(|e| format!("font folder {}: {e}", folder.display()))?);
@@ -179,7 +187,7 @@ fn template(project: &Project) -> Result<String, Diagnostic> {
 }
 
 /// Font families tried in order: the project's chain for the language (or its default),
-/// then the embedded default and the Arabic fallback.
+/// then the embedded chain for the language.
 fn font_chain(project: &Project, lang: &str) -> Vec<String> {
     let fonts = &project.settings.fonts;
     let primary = lang.split('-').next().unwrap_or(lang);
@@ -189,7 +197,7 @@ fn font_chain(project: &Project, lang: &str) -> Vec<String> {
         .or_else(|| fonts.by_lang.get(primary))
         .cloned()
         .unwrap_or_else(|| fonts.default.clone());
-    for family in [crate::fonts::DEFAULT_FAMILY, crate::fonts::ARABIC_FAMILY] {
+    for family in crate::fonts::default_chain(lang) {
         if !chain.iter().any(|f| f.eq_ignore_ascii_case(family)) {
             chain.push(family.to_string());
         }
