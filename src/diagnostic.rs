@@ -20,7 +20,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub path: PathBuf,
-    /// 1-based line; 0 when the finding is about the file as a whole.
+    /// 1-based line (1 when the finding is about the file as a whole).
     pub line: usize,
     /// 1-based column, counted in characters.
     pub column: usize,

@@ -76,19 +76,21 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             Err(errors) => loaded.diagnostics.extend(errors),
         }
     }
-    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    // Two handouts with one slug would overwrite each other's outputs: both are refused.
+    let mut by_slug: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for (_, handout) in &loaded.handouts {
-        if let Some(first) = seen.insert(handout.meta.slug.clone(), handout.path.clone()) {
+        by_slug.entry(handout.meta.slug.clone()).or_default().push(handout.path.clone());
+    }
+    for (slug, paths) in by_slug.iter().filter(|(_, paths)| paths.len() > 1) {
+        for path in paths {
+            let others: Vec<String> = paths.iter().filter(|p| *p != path).map(|p| p.display().to_string()).collect();
             loaded.diagnostics.push(
-                Diagnostic::error(
-                    &handout.path,
-                    "slug",
-                    format!("slug `{}` is also used by {}", handout.meta.slug, first.display()),
-                )
-                .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
+                Diagnostic::error(path, "slug", format!("slug `{slug}` is also used by {}", others.join(", ")))
+                    .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
             );
         }
     }
+    loaded.handouts.retain(|(_, h)| by_slug[&h.meta.slug].len() == 1);
     Ok(loaded)
 }
 
@@ -139,17 +141,26 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Checks that every `--profile NAME` names a profile some handout has.
+pub fn check_profile_names(loaded: &Loaded, names: &[String]) -> Result<(), String> {
+    let known: Vec<&str> =
+        loaded.handouts.iter().flat_map(|(_, h)| h.profiles.iter().map(|p| p.name.as_str())).collect();
+    for name in names {
+        if !known.contains(&name.as_str()) {
+            let hint = match diagnostic::did_you_mean(name, known.iter().copied()) {
+                Some(near) => format!("; did you mean `{near}`?"),
+                None => String::new(),
+            };
+            return Err(format!("no handout has a profile named `{name}`{hint}"));
+        }
+    }
+    Ok(())
+}
+
 /// Builds every profile (or only `only_profiles`) of the loaded handouts into `out_dir`.
 /// Every good output is written even when other handouts fail.
 pub fn build(loaded: &Loaded, renderers: &Renderers, out_dir: Option<&Path>, only_profiles: &[String]) -> BuildReport {
     let mut report = BuildReport { diagnostics: loaded.diagnostics.clone(), ..BuildReport::default() };
-    for name in only_profiles {
-        if !loaded.handouts.iter().any(|(_, h)| h.profile(name).is_some()) {
-            report
-                .diagnostics
-                .push(Diagnostic::error(".", "profile", format!("no handout has a profile named `{name}`")).at((0, 0)));
-        }
-    }
     for (index, handout) in &loaded.handouts {
         let project = &loaded.projects[*index];
         let out_dir = out_dir.map_or_else(|| project.root.join("dist"), Path::to_path_buf);
@@ -163,10 +174,11 @@ pub fn build(loaded: &Loaded, renderers: &Renderers, out_dir: Option<&Path>, onl
                         let path = output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
                         match output::write_atomic(&path, &artifact.bytes) {
                             Ok(()) => report.written.push(display_path(&path)),
-                            Err(e) => report.diagnostics.push(
-                                Diagnostic::error(display_path(&path), "io", format!("cannot write the output: {e}"))
-                                    .at((0, 0)),
-                            ),
+                            Err(e) => report.diagnostics.push(Diagnostic::error(
+                                display_path(&path),
+                                "io",
+                                format!("cannot write the output: {e}"),
+                            )),
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 //! The `handout` binary: parse arguments, call the library, print problems once, exit.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -30,6 +29,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Build { paths, output, profile, quiet, font_path } => {
             let started = std::time::Instant::now();
             let loaded = handout::load(&paths)?;
+            handout::check_profile_names(&loaded, &profile)?;
             let report = handout::build(&loaded, &handout::Renderers::new(&font_path), output.as_deref(), &profile);
             let errors = print_diagnostics(&report.diagnostics);
             if !quiet {
@@ -37,11 +37,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     println!("wrote {}", path.display());
                 }
                 println!(
-                    "built {} files for {} handouts in {:.2} s ({} errors)",
-                    report.written.len(),
-                    report.handouts,
+                    "built {} for {} in {:.2} s ({})",
+                    plural(report.written.len(), "file"),
+                    plural(report.handouts, "handout"),
                     started.elapsed().as_secs_f64(),
-                    errors
+                    plural(errors, "error")
                 );
             }
             Ok(exit(errors))
@@ -55,7 +55,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             } else {
                 print_diagnostics(&diagnostics);
                 if diagnostics.is_empty() {
-                    println!("checked {} handouts: no problems", loaded.handouts.len());
+                    println!("checked {}: no problems", plural(loaded.handouts.len(), "handout"));
                 }
             }
             Ok(exit(errors))
@@ -136,7 +136,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     "`{slug}` is not a valid slug: use lower-case letters, digits and `-`, e.g. `sleep-hygiene`"
                 ));
             }
-            let path = Path::new("content").join(format!("{slug}.md"));
+            // In the project's content folder, wherever in the project the command runs.
+            let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+            let root = cwd.ancestors().find(|d| d.join(handout::settings::PROJECT_FILE).is_file()).unwrap_or(&cwd);
+            let path = handout::diagnostic::display_path(&root.join("content").join(format!("{slug}.md")));
             if path.exists() {
                 return Err(format!("{} already exists; choose another slug or edit that file", path.display()));
             }
@@ -175,6 +178,11 @@ fn marked(text: &str, terminal: bool) -> String {
         out.push_str(close);
     }
     out
+}
+
+/// "1 file", "2 files".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 fn exit(errors: usize) -> ExitCode {

@@ -548,8 +548,45 @@ pub fn toml_error(source: &SourceText, base: usize, error: &toml::de::Error, cod
         diagnostic = diagnostic.hint(format!("add `{missing} = ...` to this table"));
     } else if message.starts_with("unknown variant") {
         diagnostic = diagnostic.hint("use one of the values listed");
+    } else if let Some(hint) = type_hint(&message) {
+        diagnostic = diagnostic.hint(hint);
+    }
+    // Word processors put curly quotes and no-break spaces where TOML needs plain ones.
+    let line_text = source.text[offset.min(source.text.len())..].lines().next().unwrap_or("");
+    let line_start = source.text[..offset.min(source.text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let whole_line = source.text[line_start..].lines().next().unwrap_or(line_text);
+    if let Some(c) = whole_line
+        .chars()
+        .find(|c| matches!(c, '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '\u{a0}' | '\u{200b}'))
+    {
+        diagnostic = diagnostic.hint(format!(
+            "this line has the character U+{:04X} ({}), which TOML does not accept here; type plain quotes \" and spaces",
+            c as u32,
+            match c {
+                '\u{a0}' => "a no-break space",
+                '\u{200b}' => "a zero-width space",
+                _ => "a curly quote",
+            }
+        ));
     }
     diagnostic
+}
+
+/// Plain words for serde's type names.
+fn type_hint(message: &str) -> Option<String> {
+    let expected = message.split("expected ").nth(1)?.trim();
+    let hint = match expected {
+        "i64" | "u32" | "u64" | "an integer" => "write a whole number without quotes, e.g. `segments = 2`".to_string(),
+        "f64" | "a float" => "write a number without quotes or units, e.g. `bleed = 3` (millimetres)".to_string(),
+        "a boolean" => "write `true` or `false` without quotes".to_string(),
+        "a string" => "put the text in double quotes: \"...\"".to_string(),
+        "a sequence" => "write a list in brackets: `[\"first\", \"second\"]`".to_string(),
+        "a TOML datetime" => {
+            "write the date without quotes as year-month-day, e.g. `reviewed = 2026-11-01`".to_string()
+        }
+        _ => return None,
+    };
+    Some(hint)
 }
 
 #[cfg(test)]

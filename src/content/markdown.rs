@@ -46,6 +46,7 @@ pub fn parse_body(
         sections: Vec::new(),
         text: TextRun::default(),
         html_comment: false,
+        section_links: Vec::new(),
     };
     builder.frames.push(Frame::new(FrameKind::Root, start));
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -130,6 +131,8 @@ struct Builder<'a, 'r> {
     sections: Vec<Section>,
     text: TextRun,
     html_comment: bool,
+    /// `#id` links, checked against the section ids at the end.
+    section_links: Vec<(String, usize)>,
 }
 
 impl Builder<'_, '_> {
@@ -224,14 +227,11 @@ impl Builder<'_, '_> {
         for (at, end, keys) in find_citations(&run.text) {
             match keys {
                 Ok(keys) => {
-                    if at > rest {
-                        // The marker stays on the line of the word before it.
-                        let before = &run.text[rest..at];
-                        let text = match before.strip_suffix(' ') {
-                            Some(trimmed) => format!("{trimmed}\u{a0}"),
-                            None => before.to_string(),
-                        };
-                        inlines.push(Inline::Text { text });
+                    // The space before a marker is the renderer's to set (a no-break space), so
+                    // that `citations = "none"` leaves no stray space before the full stop.
+                    let before = run.text[rest..at].trim_end_matches([' ', '\u{a0}']);
+                    if !before.is_empty() {
+                        inlines.push(Inline::Text { text: before.to_string() });
                     }
                     for (key, key_at) in &keys {
                         self.citations.push(CitationUse { key: key.clone(), offset: run.source_offset(*key_at) });
@@ -295,7 +295,15 @@ impl Builder<'_, '_> {
             Tag::Emphasis => FrameKind::Emphasis,
             Tag::Strong => FrameKind::Strong,
             Tag::Strikethrough => FrameKind::Strikethrough,
-            Tag::Link { dest_url, .. } => FrameKind::Link(dest_url.to_string()),
+            Tag::Link { link_type, dest_url, .. } => {
+                let url = if link_type == pulldown_cmark::LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                self.check_link(&url, offset);
+                FrameKind::Link(url)
+            }
             Tag::Image { dest_url, title, .. } => {
                 FrameKind::Image { src: dest_url.to_string(), title: title.to_string() }
             }
@@ -397,6 +405,26 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// Links go to the web, an e-mail address, a phone number, or a section (`#id`, checked
+    /// once all sections are known).
+    fn check_link(&mut self, url: &str, offset: usize) {
+        let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        let ok = match scheme.as_deref() {
+            Some("http" | "https" | "mailto" | "tel") => true,
+            Some(_) => false,
+            None => url.starts_with('#'),
+        };
+        if !ok {
+            self.errors.push(
+                self.source
+                    .error_at(offset, "link", format!("link target `{url}` cannot be followed from a handout"))
+                    .hint("link to a web address (https://...), an e-mail (mailto:...), a phone (tel:...) or a section (#section-id)"),
+            );
+        } else if let Some(id) = url.strip_prefix('#') {
+            self.section_links.push((id.to_string(), offset));
+        }
+    }
+
     fn image(&mut self, src: String, title: String, alt: String, offset: usize) -> Option<Image> {
         if alt.is_empty() {
             self.errors.push(self.source.error_at(offset, "image", format!("image `{src}` has no alt text")).hint(
@@ -465,6 +493,20 @@ impl Builder<'_, '_> {
             self.frames[0].offset = self.frames[0].offset.min(self.start);
         }
         self.close_section();
+        for (id, offset) in std::mem::take(&mut self.section_links) {
+            if !self.sections.iter().any(|s| s.id == id) {
+                let ids: Vec<&str> = self.sections.iter().map(|s| s.id.as_str()).collect();
+                let hint = match crate::diagnostic::did_you_mean(&id, ids.iter().copied()) {
+                    Some(near) => format!("did you mean `#{near}`?"),
+                    None => format!("this handout's sections are: {}", ids.join(", ")),
+                };
+                self.errors.push(
+                    self.source
+                        .error_at(offset, "link", format!("link to `#{id}`, a section this handout does not have"))
+                        .hint(hint),
+                );
+            }
+        }
         Body { sections: self.sections, citations: self.citations }
     }
 }
@@ -545,13 +587,15 @@ fn parse_keys(inner: &str, base: usize) -> Result<KeysAt, String> {
     for part in inner.split(';') {
         let leading = part.len() - part.trim_start().len();
         let item = part.trim();
-        let Some(key) = item.strip_prefix('@') else {
+        // `[-@key]` (Pandoc's "suppress author") is an ordinary citation in numeric styles.
+        let Some(key) = item.trim_start_matches('-').strip_prefix('@') else {
             return Err(format!("`{item}` does not start with `@`"));
         };
         if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || "_-:.#$%&+?<>~/".contains(c)) {
             return Err(format!("`@{key}` is not a citation key (letters, digits and `_-:.` only, no spaces)"));
         }
-        keys.push((key.to_string(), base + position + leading));
+        let dashes = item.len() - item.trim_start_matches('-').len();
+        keys.push((key.to_string(), base + position + leading + dashes));
         position += part.len() + 1;
     }
     Ok(keys)

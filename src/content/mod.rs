@@ -23,7 +23,7 @@ pub const MAX_TEXT_FILE: u64 = 4 * 1024 * 1024;
 /// Reads a UTF-8 text file, refusing huge files, invalid UTF-8 (naming the byte offset)
 /// and NUL bytes; a leading BOM is dropped.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
-    let error = |message: String| Diagnostic::error(display, "io", message).at((0, 0));
+    let error = |message: String| Diagnostic::error(display, "io", message);
     let size = std::fs::metadata(path).map_err(|e| error(format!("cannot read the file: {e}")))?.len();
     if size > MAX_TEXT_FILE {
         return Err(error(format!("the file is {size} bytes, over the limit of {MAX_TEXT_FILE} bytes"))
@@ -222,6 +222,26 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
             );
         }
     }
+    // `@key` written outside `[@key]` (or in a form not understood) would print as typed.
+    let body_text = &source.text[parts.body.clone()];
+    let cited_at: Vec<usize> = body.citations.iter().map(|c| c.offset).collect();
+    for s in &sources {
+        let needle = format!("@{}", s.key);
+        for (i, _) in body_text.match_indices(&needle) {
+            let offset = parts.body.start + i;
+            let after = body_text[i + needle.len()..].chars().next();
+            let whole =
+                after.is_none_or(|c| !(c.is_alphanumeric() || "_-:.#$%&+?<>~/".contains(c)) || c == '.' || c == ':');
+            if whole && !cited_at.contains(&offset) {
+                errors.push(
+                    source
+                        .warning_at(offset, "citation", format!("`{needle}` is not a citation and will print as typed"))
+                        .hint(format!("write it as `[{needle}]`, with nothing else inside the brackets")),
+                );
+            }
+        }
+    }
+
     let style_name = front.citation_style.as_ref().map(|s| (s.get_ref().as_str(), at(s.span().start), dir));
     let style = match style_name {
         Some((name, offset, base)) => cite::style_from_name(name, &|w| project.resolve(base, w))
@@ -297,6 +317,10 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         return Err(errors);
     }
     let direction = Direction::of_lang(&lang);
+    let mut sections = body.sections;
+    if direction == Direction::Rtl {
+        sections.iter_mut().for_each(|s| embed_numbers(&mut s.blocks));
+    }
     let (strings, missing) = Strings::resolve(&lang, &project.locales);
     if !missing.is_empty() {
         let offset = front.lang.as_ref().map_or(0, |l| at(l.span().start));
@@ -334,7 +358,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
             logo: project.settings.logo.clone(),
             color: project.settings.brand_color.clone().unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_string()),
         },
-        sections: body.sections,
+        sections,
         sources,
         citation_style,
         sms,
@@ -342,6 +366,73 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         strings,
     };
     Ok((handout, errors))
+}
+
+/// In right-to-left text, the bidi algorithm reorders the groups of "1-800-555-0100" after an
+/// Arabic word (they become Arabic numbers split by neutral dashes). Phone-like runs are wrapped
+/// in a left-to-right embedding (U+202A … U+202C; Typst ignores the newer isolates) so that
+/// every format prints them as written.
+fn embed_numbers(blocks: &mut [crate::model::Block]) {
+    use crate::model::{Block, Inline};
+    fn inlines(list: &mut [Inline]) {
+        for inline in list {
+            match inline {
+                Inline::Text { text } => *text = embed_phone_runs(text),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Link { content, .. } => inlines(content),
+                _ => {}
+            }
+        }
+    }
+    for block in blocks {
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => inlines(content),
+            Block::List { items, .. } => items.iter_mut().for_each(|item| embed_numbers(item)),
+            Block::Quote { blocks } | Block::Callout { blocks, .. } => embed_numbers(blocks),
+            Block::Table { head, rows, .. } => {
+                head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|cell| inlines(cell))
+            }
+            Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// Wraps runs of digits joined by `-`, `.`, `(`, `)` or single spaces, holding at least one
+/// separator, in U+202A … U+202C.
+fn embed_phone_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+            let mut end = i + 1;
+            while end < chars.len() {
+                let c = chars[end];
+                let joins = matches!(c, '-' | '.' | '(' | ')' | ' ')
+                    && chars.get(end + 1).is_some_and(|n| n.is_ascii_digit() || *n == '(');
+                if c.is_ascii_digit() || c == ')' || joins {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let run: String = chars[i..end].iter().collect();
+            if run.chars().any(|c| !c.is_ascii_digit()) {
+                out.push('\u{202a}');
+                out.push_str(&run);
+                out.push('\u{202c}');
+            } else {
+                out.push_str(&run);
+            }
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Section ids named by a profile must exist; a typo gets the nearest id.
@@ -432,4 +523,16 @@ pub fn find_handouts(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_runs_are_embedded_left_to_right() {
+        assert_eq!(embed_phone_runs("اتصل 1-800-555-0100."), "اتصل \u{202a}1-800-555-0100\u{202c}.");
+        assert_eq!(embed_phone_runs("رقم 988 الآن"), "رقم 988 الآن");
+        assert_eq!(embed_phone_runs("+1 (800) 555-0100"), "\u{202a}+1 (800) 555-0100\u{202c}");
+    }
 }

@@ -179,3 +179,19 @@ fn arabic_booklet_is_right_to_left() {
     assert!(files["OEBPS/nav.xhtml"].contains("dir=\"rtl\""));
     assert_valid(&dir, "dist/numbness-ar/booklet.epub");
 }
+
+#[test]
+fn section_links_mail_links_and_a_references_section_are_valid() {
+    let dir = Dir::new();
+    dir.write(
+        "content/x.md",
+        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.book]\nformat = \"epub\"\n+++\nSee [the tips](#tips) or mail <nurse@example.org>.\n\n## Tips\n\nBack to [the start](#intro).\n\n## References\n\nA section an author called References.\n",
+    );
+    dir.run(&["build"]).success();
+    let (_, files) = unzip(&dir.read("dist/x/book.epub"));
+    assert!(files["OEBPS/intro.xhtml"].contains("<a href=\"tips.xhtml\">the tips</a>"));
+    assert!(files["OEBPS/intro.xhtml"].contains("<a href=\"mailto:nurse@example.org\">"));
+    assert!(files["OEBPS/tips.xhtml"].contains("<a href=\"intro.xhtml\">the start</a>"));
+    assert!(files.contains_key("OEBPS/section-references.xhtml"), "{:?}", files.keys());
+    assert_valid(&dir, "dist/x/book.epub");
+}

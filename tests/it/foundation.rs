@@ -453,3 +453,63 @@ fn sms_subcommand_marks_what_forces_ucs2() {
     assert!(run.stdout.contains("It«\u{2019}»s fine."), "{}", run.stdout);
     assert!(run.stdout.contains("UCS-2 because of: '\u{2019}' (U+2019) at character 3"), "{}", run.stdout);
 }
+
+#[test]
+fn duplicate_slugs_refuse_both_handouts() {
+    let dir = Dir::new();
+    dir.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"1\"\n+++\nx\n",
+    );
+    dir.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"1\"\n+++\nx\n",
+    );
+    let run = dir.run(&["build"]);
+    run.fails_with(1, "content/a.md:1:1: error[slug]: slug `same` is also used by content/b.md");
+    assert!(run.stderr.contains("content/b.md:1:1: error[slug]"), "{}", run.stderr);
+    assert!(dir.files("dist").is_empty(), "{:?}", dir.files("dist"));
+}
+
+#[test]
+fn an_unknown_profile_on_the_command_line_is_a_usage_error() {
+    let dir = Dir::with_sample();
+    dir.run(&["build", "--profile", "leaflt"])
+        .fails_with(2, "no handout has a profile named `leaflt`; did you mean `leaflet`?");
+}
+
+#[test]
+fn citation_like_text_and_bad_links_are_reported() {
+    let dir = Dir::new();
+    dir.write(
+        "content/x.md",
+        &with_source(
+            "title = \"x\"\nsummary = \"s\"",
+            "\nAs @a says, and [see @a] too.\n\nMail <nurse@example.org>, [go](#tips), [bad](javascript:alert(1)), [file](other.md), [gone](#nowhere).\n\n## Tips\n\nx\n",
+        ),
+    );
+    let run = dir.run(&["check"]);
+    run.fails_with(1, "content/x.md:14:4: warning[citation]: `@a` is not a citation and will print as typed");
+    assert!(run.stderr.contains("content/x.md:14:22: warning[citation]"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[link]: link target `javascript:alert(1)` cannot be followed"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[link]: link target `other.md` cannot be followed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[link]: link to `#nowhere`, a section this handout does not have"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("nurse@example.org"), "an e-mail autolink is fine: {}", run.stderr);
+    assert!(!run.stderr.contains("`#tips`"), "{}", run.stderr);
+}
+
+#[test]
+fn toml_mistakes_get_plain_hints() {
+    let dir = Dir::new();
+    dir.write("content/x.md", "+++\ntitle = \u{201c}x\u{201d}\nsummary = \"s\"\n+++\nx\n");
+    dir.run(&["check"]).fails_with(1, "hint: this line has the character U+201C (a curly quote)");
+    dir.write(
+        "content/x.md",
+        "+++\ntitle = \"x\"\nsummary = \"s\"\n[outputs.t]\nformat = \"sms\"\nsegments = \"2\"\n+++\nx\n",
+    );
+    dir.run(&["check"]).fails_with(1, "hint: write a whole number without quotes, e.g. `segments = 2`");
+}

@@ -92,6 +92,9 @@ fn arabic_in_every_format() {
         let expected: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(squeezed.contains(&expected), "{expected:?} missing:\n{text}");
     }
+    // The help line reads left to right inside right-to-left text, in the box and in the body.
+    let words = output_of("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    assert_eq!(words.matches(">1-800-662-4357").count(), 2, "{words}");
     let info = output_of("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Tagged:          yes"), "{info}");
     let fonts = output_of("pdffonts", &[pdf.to_str().unwrap()]);

@@ -192,3 +192,32 @@ fn two_builds_are_byte_identical() {
     b.run(&["build", "--profile", "leaflet"]).success();
     assert_eq!(a.read("dist/emotional-numbness/leaflet.pdf"), b.read("dist/emotional-numbness/leaflet.pdf"));
 }
+
+#[test]
+fn citations_none_leaves_no_space_before_the_full_stop() {
+    let dir = sample_with_profiles("[outputs.plain]\nformat = \"pdf\"\ncitations = \"none\"\nsections = [\"intro\"]\n");
+    dir.run(&["build", "content/emotional-numbness.md"]).success();
+    let Some(()) = tools() else { return };
+    let text = text_of(&dir.path().join("dist/emotional-numbness/plain.pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("a long stretch of stress. The good news"), "{flat}");
+    assert!(!flat.contains(" ."), "{flat}");
+}
+
+#[test]
+fn characters_no_font_has_are_an_error_naming_them() {
+    let dir = Dir::new();
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"pdf\"\naccessible = false\n+++\nFine text.\n\nSleep well: 良好的睡眠 \u{2713}\n");
+    let run = dir.run(&["build"]);
+    run.fails_with(
+        1,
+        "content/x.md:12:13: error[pdf]: no font has these characters, which would print as empty boxes: '良' (U+826F)",
+    );
+    assert!(
+        run.stderr.contains("'\u{2713}' (U+2713)")
+            && run.stderr.contains("fonts tried: Atkinson Hyperlegible Next, Noto Sans, Noto Sans Arabic"),
+        "{}",
+        run.stderr
+    );
+    assert!(dir.files("dist").is_empty());
+}

@@ -26,9 +26,7 @@ impl Renderer for EpubRenderer {
     fn render(&self, context: &RenderContext) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let selection = context.selection;
         let fail = |message: String| {
-            vec![
-                Diagnostic::error(&selection.handout.path, "epub", message).at((0, 0)).profile(&selection.profile.name),
-            ]
+            vec![Diagnostic::error(&selection.handout.path, "epub", message).profile(&selection.profile.name)]
         };
         let bytes = build(context).map_err(|e| fail(format!("could not write the EPUB: {e}")))?;
         Ok(vec![Artifact { file_name: format!("{}.epub", selection.profile.name), bytes }])
@@ -71,7 +69,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         reftype: Some(ReferenceType::Text),
     });
     for section in selection.sections.iter().filter(|s| s.id != Section::INTRO) {
-        let file = format!("{}.xhtml", section_file_stem(&section.id));
+        let file = xhtml::section_file(&section.id, intro.is_some());
         writer.start_file(&file);
         let mut body = String::new();
         let id = format!("h-{}", xhtml_id(&section.id));
@@ -306,12 +304,6 @@ fn document(selection: &Selection, title: &str, body: &str) -> String {
         dir = meta.direction.as_str(),
         title = escape(title),
     )
-}
-
-/// A section id safe as a file name (ids may hold non-ASCII letters).
-fn section_file_stem(id: &str) -> String {
-    let safe = crate::select::anchor_safe(id);
-    if safe == id { safe } else { format!("section-{safe}") }
 }
 
 fn xhtml_id(id: &str) -> String {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use crate::model::{Align, Block, Image, Inline};
+use crate::model::{Align, Block, Image, Inline, Section};
 use crate::select::{Selection, anchor_safe};
 
 /// Escapes text for XML content and attribute values.
@@ -159,16 +159,31 @@ impl<'a> Writer<'a> {
                 Inline::Code { text } => {
                     let _ = write!(out, "<code>{}</code>", escape(text));
                 }
-                Inline::Link { url, content } => {
-                    let _ = write!(out, "<a href=\"{}\">", escape(url));
-                    self.inlines(content, out);
-                    out.push_str("</a>");
-                }
+                Inline::Link { url, content } => match url.strip_prefix('#') {
+                    // A link to a section goes to its file, when the profile has the section.
+                    Some(id) => match self.selection.sections.iter().find(|s| s.id == id) {
+                        Some(section) => {
+                            let _ = write!(out, "<a href=\"{}\">", section_file(&section.id, self.has_intro()));
+                            self.inlines(content, out);
+                            out.push_str("</a>");
+                        }
+                        None => self.inlines(content, out),
+                    },
+                    None => {
+                        let _ = write!(out, "<a href=\"{}\">", escape(url));
+                        self.inlines(content, out);
+                        out.push_str("</a>");
+                    }
+                },
                 Inline::Citation { keys } => self.citation(keys, out),
                 Inline::Image { image } => self.image(image, out),
                 Inline::LineBreak => out.push_str("<br/>"),
             }
         }
+    }
+
+    fn has_intro(&self) -> bool {
+        self.selection.sections.iter().any(|s| s.id == Section::INTRO)
     }
 
     fn wrapped(&mut self, tag: &str, content: &[Inline], out: &mut String) {
@@ -181,7 +196,7 @@ impl<'a> Writer<'a> {
     /// anchor its endnote links back to, also for keys hidden inside a range (`2` in `[1–3]`).
     fn citation(&mut self, keys: &[String], out: &mut String) {
         let Some(marker) = self.selection.marker(keys) else { return };
-        out.push_str("<span class=\"cite\">");
+        out.push_str("\u{a0}<span class=\"cite\">");
         for key in &marker.keys {
             let anchor = format!("cite-{}", anchor_safe(key));
             if !self.first_citations.contains_key(key) && self.ids.insert(anchor.clone()) {
@@ -212,6 +227,19 @@ impl<'a> Writer<'a> {
             self.images.entry(image.path.clone()).or_insert_with(|| format!("images/image-{next}.{ext}")).clone();
         let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&name), escape(&image.alt));
     }
+}
+
+/// Files the book itself names; a section with one of these ids gets another file name.
+const RESERVED: &[&str] = &["cover", "title", "nav", "toc", "references", "stylesheet"];
+
+/// The content document of a section: the first document holds the introduction (or, without
+/// one, the title page).
+pub fn section_file(id: &str, has_intro: bool) -> String {
+    if id == Section::INTRO {
+        return if has_intro { "intro.xhtml".into() } else { "title.xhtml".into() };
+    }
+    let safe = anchor_safe(id);
+    if safe != id || RESERVED.contains(&id) { format!("section-{safe}.xhtml") } else { format!("{id}.xhtml") }
 }
 
 /// The extension an image has inside the book: PNG, JPEG and GIF are kept, anything else is

@@ -108,6 +108,7 @@ pub fn template_data(
         },
         "fonts": fonts,
         "sections": sections,
+        "section_ids": selection.sections.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
         "markers": markers,
         "anchors": anchors,
         "numeric": selection.references.iter().any(|r| r.number.is_some()),

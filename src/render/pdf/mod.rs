@@ -83,7 +83,7 @@ impl Renderer for PdfRenderer {
         let selection = context.selection;
         let handout = selection.handout;
         let profile = &selection.profile.name;
-        let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).at((0, 0)).profile(profile);
+        let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).profile(profile);
         let options = match &selection.profile.options {
             FormatOptions::Pdf(options) => options.clone(),
             _ => ProfilePdf::default(),
@@ -116,6 +116,24 @@ impl Renderer for PdfRenderer {
             None => None,
         };
         let fonts = font_chain(context.project, &handout.meta.lang);
+        let families: Vec<String> = engine.book.families().map(|(name, _)| name.to_string()).collect();
+        for family in &fonts {
+            if !families.iter().any(|f| f.eq_ignore_ascii_case(family)) {
+                let mut known = families.clone();
+                known.dedup();
+                let near = crate::diagnostic::did_you_mean(family, known.iter().map(String::as_str))
+                    .map(|n| format!("did you mean \"{n}\"? "))
+                    .unwrap_or_default();
+                return Err(vec![
+                    error(format!("font family \"{family}\" (from [fonts] in handout.toml) is not available")).hint(
+                        format!(
+                            "{near}put its .ttf/.otf files in the project's fonts/ folder; available: {}",
+                            known.join(", ")
+                        ),
+                    ),
+                ]);
+            }
+        }
         let data = data::template_data(selection, &options, &fonts, logo.as_deref(), qr);
         for (virtual_path, path) in &data.images {
             files.push((
@@ -129,6 +147,22 @@ impl Renderer for PdfRenderer {
         let world = HandoutWorld::new(&engine, template, files, today);
         let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
         let document = output.map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
+        let missing = missing_glyphs(&document);
+        if !missing.is_empty() {
+            let listed: Vec<String> = missing.iter().take(8).map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
+            let more = if missing.len() > 8 { format!(" and {} more", missing.len() - 8) } else { String::new() };
+            let at = handout_source_place(&handout.path, &missing);
+            return Err(vec![error(format!(
+                "no font has these characters, which would print as empty boxes: {}{more} (fonts tried: {})",
+                listed.join(", "),
+                fonts.join(", ")
+            ))
+            .at(at)
+            .hint(format!(
+                "put a font that has them in the project's fonts/ folder and name it in handout.toml, e.g. `[fonts] {} = [\"Noto Sans SC\"]`",
+                handout.meta.lang.split('-').next().unwrap_or("zh")
+            ))]);
+        }
         if options.layout == Layout::Trifold && document.pages().len() != 2 {
             return Err(vec![
                 error(format!(
@@ -169,19 +203,50 @@ impl Renderer for PdfRenderer {
     }
 }
 
+/// Characters Typst set with no glyph (the font chain lacks them), in order of first use.
+fn missing_glyphs(document: &PagedDocument) -> Vec<char> {
+    fn walk(frame: &typst::layout::Frame, found: &mut Vec<char>) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(group) => walk(&group.frame, found),
+                typst::layout::FrameItem::Text(text) => {
+                    for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                        for c in text.text.get(glyph.range()).unwrap_or_default().chars() {
+                            if !c.is_whitespace() && !found.contains(&c) {
+                                found.push(c);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut found);
+    }
+    found
+}
+
+/// Line and column of the first of `chars` in the handout's file (1:1 when none is there,
+/// e.g. when they come from interface strings).
+fn handout_source_place(path: &Path, chars: &[char]) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(path) else { return (1, 1) };
+    let source = crate::diagnostic::SourceText::new(path, text);
+    source.text.find(chars).map_or((1, 1), |offset| source.line_col(offset))
+}
+
 /// The project's own template, else the embedded one.
 fn template(project: &Project) -> Result<String, Diagnostic> {
     let path = project.root.join(TEMPLATE_OVERRIDE);
     if !path.is_file() {
         return Ok(TEMPLATE.to_string());
     }
-    let canonical = path
-        .canonicalize()
-        .map_err(|e| Diagnostic::error(&path, "pdf", format!("cannot open the template: {e}")).at((0, 0)))?;
+    let canonical =
+        path.canonicalize().map_err(|e| Diagnostic::error(&path, "pdf", format!("cannot open the template: {e}")))?;
     if !canonical.starts_with(&project.root) {
-        return Err(
-            Diagnostic::error(&path, "path", "the template is a link to a file outside the project root").at((0, 0))
-        );
+        return Err(Diagnostic::error(&path, "path", "the template is a link to a file outside the project root"));
     }
     crate::content::read_text(&canonical, &crate::diagnostic::display_path(&path))
 }
