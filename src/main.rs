@@ -119,10 +119,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             let forced = handout::render::sms::encoding::unencodable(&m.text);
                             println!("  {}", marked(&m.text, mark));
                             if !forced.is_empty() {
-                                let list: Vec<String> = forced.iter().take(5).map(ToString::to_string).collect();
-                                let more = forced.len().saturating_sub(5);
-                                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-                                println!("  UCS-2 because of: {}{more}", list.join(", "));
+                                println!("  UCS-2 because of: {}", handout::render::sms::list(&forced));
                             }
                         }
                     }

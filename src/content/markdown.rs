@@ -9,6 +9,10 @@ use crate::model::{Align, Block, CalloutKind, Image, Inline, Section};
 /// than risking a stack overflow in a renderer.
 pub const MAX_NESTING: usize = 48;
 
+/// Most links, emphasised spans, citations and other inline markup in one handout. Real
+/// handouts have a few hundred; typesetting time grows faster than linearly with them.
+pub const MAX_INLINE_MARKUP: usize = 5_000;
+
 /// A citation key as it was written, with its byte offset in the source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitationUse {
@@ -47,6 +51,7 @@ pub fn parse_body(
         text: TextRun::default(),
         html_comment: false,
         section_links: Vec::new(),
+        inline_markup: 0,
     };
     builder.frames.push(Frame::new(FrameKind::Root, start));
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -133,6 +138,8 @@ struct Builder<'a, 'r> {
     html_comment: bool,
     /// `#id` links, checked against the section ids at the end.
     section_links: Vec<(String, usize)>,
+    /// Inline markup elements so far, against [`MAX_INLINE_MARKUP`].
+    inline_markup: usize,
 }
 
 impl Builder<'_, '_> {
@@ -158,6 +165,24 @@ impl Builder<'_, '_> {
     fn structural(&mut self, event: Event<'_>, offset: usize) -> bool {
         match event {
             Event::Start(tag) => {
+                if matches!(
+                    tag,
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+                ) {
+                    self.inline_markup += 1;
+                    if self.inline_markup > MAX_INLINE_MARKUP {
+                        self.errors.push(
+                            self.source
+                                .error_at(
+                                    offset,
+                                    "markdown",
+                                    format!("the handout has more than {MAX_INLINE_MARKUP} links and emphasised spans"),
+                                )
+                                .hint("a patient handout needs far fewer; is this the right file?"),
+                        );
+                        return false;
+                    }
+                }
                 if self.frames.len() > MAX_NESTING {
                     self.errors.push(
                         self.source

@@ -16,9 +16,9 @@ use crate::model::{Brand, Date, Direction, Handout, Meta, Profile, SectionChoice
 use crate::settings::{DEFAULT_BRAND_COLOR, Project, TableSource, default_profiles, toml_error};
 use front_matter::FrontMatter;
 
-/// Largest handout, bibliography or settings file read (4 MiB): a real handout is a few
-/// kilobytes, and the limit keeps a stray data file from eating memory.
-pub const MAX_TEXT_FILE: u64 = 4 * 1024 * 1024;
+/// Largest handout, bibliography or settings file read (1 MiB): a real handout is a few
+/// kilobytes, and the limit keeps a stray data file from eating time and memory.
+pub const MAX_TEXT_FILE: u64 = 1024 * 1024;
 
 /// Reads a UTF-8 text file, refusing huge files, invalid UTF-8 (naming the byte offset)
 /// and NUL bytes; a leading BOM is dropped.
@@ -162,7 +162,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
 
     // Body.
     let body = markdown::parse_body(&source, parts.body.start, &resolve, &mut errors);
-    if body.sections.is_empty() {
+    if body.sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
             source
                 .error_at(parts.body.start, "markdown", "the handout has no text")
@@ -222,6 +222,35 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
             );
         }
     }
+    // Word-processor habits that change the structure without a sound.
+    let mut line_start = parts.body.start;
+    for line in source.text[parts.body.clone()].split_inclusive('\n') {
+        let trimmed = line.trim_start_matches('#');
+        if trimmed.len() < line.len() && trimmed.starts_with('\u{a0}') {
+            errors.push(
+                source
+                    .warning_at(
+                        line_start,
+                        "markdown",
+                        "this looks like a heading, but a no-break space follows the `#`",
+                    )
+                    .hint("replace the no-break space after the `#` with an ordinary space"),
+            );
+        }
+        if line.trim_start().starts_with(['•', '●', '▪']) {
+            errors.push(
+                source
+                    .warning_at(
+                        line_start,
+                        "markdown",
+                        "a `•` bullet from a word processor is plain text here, not a list",
+                    )
+                    .hint("start list items with `- `"),
+            );
+        }
+        line_start += line.len();
+    }
+
     // `@key` written outside `[@key]` (or in a form not understood) would print as typed.
     let body_text = &source.text[parts.body.clone()];
     let cited_at: Vec<usize> = body.citations.iter().map(|c| c.offset).collect();

@@ -130,12 +130,12 @@ fn project(lang: &str, encoding: &str, sms: &[&str]) -> Dir {
 #[test]
 fn handwritten_message_over_budget_names_the_characters_forcing_ucs2() {
     // 75 characters with one curly quote is fine in `auto` (the quote becomes straight)...
-    let text = format!("{}It\u{2019}s ok", "a".repeat(68));
+    let text = format!("{}Call 1-800-662-4357. It\u{2019}s ok", "a".repeat(47));
     let dir = project("en", "", &[&text]);
     dir.run(&["build"]).success();
     let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
     assert_eq!(json["messages"][0]["encoding"], "GSM-7");
-    assert_eq!(json["messages"][0]["text"], format!("{}It's ok", "a".repeat(68)));
+    assert_eq!(json["messages"][0]["text"], format!("{}Call 1-800-662-4357. It's ok", "a".repeat(47)));
     // ...but over budget in `ucs2`, with the reason and place.
     let dir = project("en", "encoding = \"ucs2\"", &[&text]);
     let run = dir.run(&["build"]);
@@ -184,4 +184,12 @@ fn composed_message_shortens_the_summary_never_the_phone() {
     assert!(text.len() <= 160, "{text}");
     assert!(text.starts_with("Feeling numb can happen after stress or loss and it is common. "), "{text}");
     assert!(text.ends_with("1-800-662-4357. Reply STOP to opt out"), "{text}");
+}
+
+#[test]
+fn handwritten_messages_must_carry_the_help_line() {
+    let dir = project("en", "", &["Sleep well tonight.", "See you soon."]);
+    dir.run(&["build"])
+        .fails_with(1, "content/x.md:4:8: error[sms]: no text message carries the help line 1-800-662-4357");
+    assert!(dir.files("dist").is_empty());
 }

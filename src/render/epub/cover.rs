@@ -17,6 +17,9 @@ pub fn load(path: &Path) -> Result<Vec<u8>, String> {
 /// An image for the book: PNG, JPEG and GIF keep their bytes once they decode; other formats
 /// become PNG. Returns the bytes and the media type.
 pub fn book_image(path: &Path, name: &str) -> Result<(Vec<u8>, &'static str), String> {
+    if name.ends_with(".svg") {
+        return Ok((std::fs::read(path).map_err(|e| format!("image {}: {e}", path.display()))?, "image/svg+xml"));
+    }
     let image = images::decode(path).map_err(|why| format!("image {}: {why}", path.display()))?;
     Ok(match name.rsplit('.').next() {
         Some("jpg") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/jpeg"),

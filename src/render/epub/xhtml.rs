@@ -242,12 +242,13 @@ pub fn section_file(id: &str, has_intro: bool) -> String {
     if safe != id || RESERVED.contains(&id) { format!("section-{safe}.xhtml") } else { format!("{id}.xhtml") }
 }
 
-/// The extension an image has inside the book: PNG, JPEG and GIF are kept, anything else is
-/// converted to PNG (EPUB readers need no more).
+/// The extension an image has inside the book: PNG, JPEG, GIF and SVG are kept, anything else
+/// is converted to PNG (EPUB readers need no more).
 pub fn book_image_extension(path: &std::path::Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("jpg" | "jpeg") => "jpg",
         Some("gif") => "gif",
+        Some("svg") => "svg",
         _ => "png",
     }
 }

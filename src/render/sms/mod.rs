@@ -51,6 +51,24 @@ pub fn messages(selection: &Selection) -> Result<Vec<Encoded>, Vec<Diagnostic>> 
     }
     let mut errors = Vec::new();
     let mut encoded = Vec::new();
+    let digits = |text: &str| text.chars().filter(char::is_ascii_digit).collect::<String>();
+    let phone = handout.meta.contact.phone.as_deref().map(digits).unwrap_or_default();
+    if !handout.sms.iter().any(|m| digits(&m.text).contains(&phone)) {
+        let first = &handout.sms[0];
+        errors.push(
+            Diagnostic::error(
+                &handout.path,
+                "sms",
+                format!(
+                    "no text message carries the help line {}",
+                    handout.meta.contact.phone.as_deref().unwrap_or("")
+                ),
+            )
+            .at((first.line, first.column))
+            .hint("every output must carry the help line: add the phone number to at least one message")
+            .profile(profile),
+        );
+    }
     for message in &handout.sms {
         let at = (message.line, message.column);
         match encode_for(&message.text, options.encoding) {
@@ -91,9 +109,16 @@ pub fn messages(selection: &Selection) -> Result<Vec<Encoded>, Vec<Diagnostic>> 
     if errors.is_empty() { Ok(encoded) } else { Err(errors) }
 }
 
-fn list(chars: &[encoding::Unencodable]) -> String {
-    let shown: Vec<String> = chars.iter().take(5).map(ToString::to_string).collect();
-    let more = if chars.len() > 5 { format!(" and {} more", chars.len() - 5) } else { String::new() };
+/// The first few distinct characters, each once, and how many more there are.
+pub fn list(chars: &[encoding::Unencodable]) -> String {
+    let mut distinct: Vec<&encoding::Unencodable> = Vec::new();
+    for c in chars {
+        if !distinct.iter().any(|d| d.character == c.character) {
+            distinct.push(c);
+        }
+    }
+    let shown: Vec<String> = distinct.iter().take(5).map(ToString::to_string).collect();
+    let more = if distinct.len() > 5 { format!(" and {} more", distinct.len() - 5) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
 
@@ -111,7 +136,8 @@ pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Encoded, Diagn
         };
         let mut tails = Vec::new();
         if let Some(name) = contact.name.as_deref().filter(|n| !n.is_empty()) {
-            tails.push(end(format!("{call} {name}: {phone}.")));
+            // "Name: number." reads right in every language ("Call Name" does not).
+            tails.push(end(format!("{name}: {phone}.")));
         }
         tails.push(end(format!("{call} {phone}.")));
         tails
