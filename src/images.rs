@@ -12,22 +12,32 @@ pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Decodes the image at `path`, guessing the format from its content, not its name.
 pub fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
-    let mut reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
-    if reader.format().is_none() {
-        return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
+    let open = || -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
+        let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
+        let reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
+        if reader.format().is_none() {
+            return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
+        }
+        Ok(reader)
+    };
+    // The header first: a huge image is refused before any pixel is decompressed.
+    let (width, height) = open()?
+        .into_dimensions()
+        .map_err(|e| format!("it cannot be read (damaged, or not what it claims to be): {e}"))?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(format!("it is {width} × {height} pixels, over the limit of {MAX_SIDE} a side; scale it down"));
     }
+    let mut reader = open()?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => format!(
-            "it is larger than {MAX_SIDE} × {MAX_SIDE} pixels or {} MB decoded; scale it down",
-            MAX_DECODED_BYTES / 1024 / 1024
-        ),
-        other => format!("it cannot be decoded: {other}"),
+        image::ImageError::Limits(_) => {
+            format!("it would take more than {} MB decoded; scale it down", MAX_DECODED_BYTES / 1024 / 1024)
+        }
+        other => format!("it cannot be decoded (damaged, or not what it claims to be): {other}"),
     })
 }
 

@@ -166,22 +166,30 @@ pub fn build(loaded: &Loaded, renderers: &Renderers, out_dir: Option<&Path>, onl
         let out_dir = out_dir.map_or_else(|| project.root.join("dist"), Path::to_path_buf);
         output::sweep_temporaries(&out_dir.join(&handout.meta.slug));
         report.handouts += 1;
+        // All of a handout's outputs, or none: a handout with an error keeps its previous files.
+        let mut artifacts = Vec::new();
+        let mut failed = false;
         for profile in handout.profiles.iter().filter(|p| only_profiles.is_empty() || only_profiles.contains(&p.name)) {
             match renderers.render(handout, profile, project) {
-                Err(errors) => report.diagnostics.extend(errors),
-                Ok(artifacts) => {
-                    for artifact in artifacts {
-                        let path = output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
-                        match output::write_atomic(&path, &artifact.bytes) {
-                            Ok(()) => report.written.push(display_path(&path)),
-                            Err(e) => report.diagnostics.push(Diagnostic::error(
-                                display_path(&path),
-                                "io",
-                                format!("cannot write the output: {e}"),
-                            )),
-                        }
-                    }
+                Ok(files) => artifacts.extend(files),
+                Err(errors) => {
+                    failed = true;
+                    report.diagnostics.extend(errors);
                 }
+            }
+        }
+        if failed {
+            continue;
+        }
+        for artifact in artifacts {
+            let path = output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
+            match output::write_atomic(&path, &artifact.bytes) {
+                Ok(()) => report.written.push(display_path(&path)),
+                Err(e) => report.diagnostics.push(Diagnostic::error(
+                    display_path(&path),
+                    "io",
+                    format!("cannot write the output: {e}"),
+                )),
             }
         }
     }

@@ -247,11 +247,15 @@ impl ProfileTable {
                 })
             }
             "epub" => {
-                let cover = self.cover.as_ref().and_then(|c| match resolve(c.get_ref()) {
-                    Ok(path) => Some(path),
-                    Err(why) => {
-                        errors.push(at.error(c, "path", format!("cover image `{}`: {why}", c.get_ref())).profile(name));
-                        None
+                let cover = self.cover.as_ref().and_then(|c| {
+                    match resolve(c.get_ref()).and_then(|p| crate::images::decode(&p).map(|_| p)) {
+                        Ok(path) => Some(path),
+                        Err(why) => {
+                            errors.push(
+                                at.error(c, "path", format!("cover image `{}`: {why}", c.get_ref())).profile(name),
+                            );
+                            None
+                        }
                     }
                 });
                 FormatOptions::Epub(EpubOptions {
@@ -385,11 +389,17 @@ impl Project {
         let locales = load_locales(&root)?;
         let mut project = Project { root, file: None, settings: ProjectSettings::default(), profiles: None, locales };
         let mut errors = Vec::new();
-        let logo = file.logo.as_ref().and_then(|logo| match project.resolve(&project.root, logo.get_ref()) {
-            Ok(path) => Some(path),
-            Err(why) => {
-                errors.push(source.error_at(logo.span().start, "path", format!("logo `{}`: {why}", logo.get_ref())));
-                None
+        let logo = file.logo.as_ref().and_then(|logo| {
+            match project.resolve(&project.root, logo.get_ref()).and_then(|p| crate::images::decode(&p).map(|_| p)) {
+                Ok(path) => Some(path),
+                Err(why) => {
+                    errors.push(source.error_at(
+                        logo.span().start,
+                        "path",
+                        format!("logo `{}`: {why}", logo.get_ref()),
+                    ));
+                    None
+                }
             }
         });
         if let Some(color) = &file.brand_color
@@ -443,6 +453,20 @@ impl Project {
             return Err("absolute paths are not allowed; write a path relative to the handout".into());
         }
         let joined = base.join(relative);
+        // Refuse `..` that climbs out before looking at the disk, so the message is the real reason.
+        let mut lexical = PathBuf::new();
+        for part in joined.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    lexical.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => lexical.push(other),
+            }
+        }
+        if !lexical.starts_with(&self.root) {
+            return Err("it is outside the project root; only files inside the project can be used".into());
+        }
         let canonical = joined.canonicalize().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
                 format!("no such file (looked for {})", crate::diagnostic::display_path(&joined).display())

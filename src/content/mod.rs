@@ -161,7 +161,8 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     }
 
     // Body.
-    let body = markdown::parse_body(&source, parts.body.start, &resolve, &mut errors);
+    let resolve_image = |written: &str| project.resolve(dir, written).and_then(checked_image);
+    let body = markdown::parse_body(&source, parts.body.start, &resolve_image, &mut errors);
     if body.sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
             source
@@ -395,6 +396,14 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         strings,
     };
     Ok((handout, errors))
+}
+
+/// The image once it decodes within the limits (SVG is passed to the renderers as it is).
+fn checked_image(path: PathBuf) -> Result<PathBuf, String> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        return Ok(path);
+    }
+    crate::images::decode(&path).map(|_| path)
 }
 
 /// In right-to-left text, the bidi algorithm reorders the groups of "1-800-555-0100" after an

@@ -19,6 +19,11 @@ pub fn split(source: &SourceText) -> Result<Split, Diagnostic> {
             .error_at(0, "front-matter", "the file is empty")
             .hint("a handout starts with `+++`, then TOML keys such as `title = \"...\"`, then `+++` and the text"));
     };
+    if text[first.clone()].trim_end() == "---" {
+        return Err(source
+            .error_at(first.start, "front-matter", "this looks like YAML front matter (`---`)")
+            .hint("handout front matter is TOML between `+++` lines: `title = \"...\"` instead of `title: ...`"));
+    }
     if text[first.clone()].trim_end() != "+++" {
         return Err(source
             .error_at(first.start, "front-matter", "expected `+++` to open the front matter on the first line")

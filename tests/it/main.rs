@@ -5,6 +5,7 @@ mod util;
 
 mod epub;
 mod foundation;
+mod hostile;
 mod languages;
 mod pdf;
 mod sms;

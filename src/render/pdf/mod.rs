@@ -101,7 +101,7 @@ impl Renderer for PdfRenderer {
                 );
                 files.push((
                     virtual_path.clone(),
-                    checked_image(path).map_err(|why| vec![error(format!("logo {}: {why}", path.display()))])?,
+                    image_bytes(path).map_err(|why| vec![error(format!("logo {}: {why}", path.display()))])?,
                 ));
                 Some(virtual_path)
             }
@@ -138,7 +138,7 @@ impl Renderer for PdfRenderer {
         for (virtual_path, path) in &data.images {
             files.push((
                 virtual_path.clone(),
-                checked_image(path).map_err(|why| vec![error(format!("image {}: {why}", path.display()))])?,
+                image_bytes(path).map_err(|why| vec![error(format!("image {}: {why}", path.display()))])?,
             ));
         }
         files.push(("/data.json".into(), serde_json::to_vec(&data.json).expect("data serializes")));
@@ -270,13 +270,9 @@ fn font_chain(project: &Project, lang: &str) -> Vec<String> {
     chain
 }
 
-/// The image's bytes once it has decoded within the limits (Typst itself decodes without
-/// limits, so a decompression bomb must be stopped here).
-fn checked_image(path: &Path) -> Result<Vec<u8>, String> {
-    let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    if !is_svg {
-        crate::images::decode(path)?;
-    }
+/// An image's bytes. Every image was decoded within the limits when the handout (or the
+/// project, for the logo) was loaded, so a decompression bomb never reaches Typst.
+fn image_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
 }
 
