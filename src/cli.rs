@@ -38,6 +38,9 @@ pub enum Command {
         /// Print only errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Rebuild every handout, even those unchanged since the last build.
+        #[arg(long)]
+        force: bool,
         /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
         #[arg(long, value_name = "DIR")]
         font_path: Vec<PathBuf>,

@@ -19,7 +19,7 @@ pub mod select;
 pub mod settings;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use diagnostic::{Diagnostic, display_path};
 use model::{Format, Handout};
@@ -133,14 +133,6 @@ impl Renderers {
     }
 }
 
-/// What a build did.
-#[derive(Debug, Default)]
-pub struct BuildReport {
-    pub written: Vec<PathBuf>,
-    pub handouts: usize,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Checks that every `--profile NAME` names a profile some handout has.
 pub fn check_profile_names(loaded: &Loaded, names: &[String]) -> Result<(), String> {
     let known: Vec<&str> =
@@ -157,43 +149,168 @@ pub fn check_profile_names(loaded: &Loaded, names: &[String]) -> Result<(), Stri
     Ok(())
 }
 
-/// Builds every profile (or only `only_profiles`) of the loaded handouts into `out_dir`.
-/// Every good output is written even when other handouts fail.
-pub fn build(loaded: &Loaded, renderers: &Renderers, out_dir: Option<&Path>, only_profiles: &[String]) -> BuildReport {
-    let mut report = BuildReport { diagnostics: loaded.diagnostics.clone(), ..BuildReport::default() };
-    for (index, handout) in &loaded.handouts {
-        let project = &loaded.projects[*index];
-        let out_dir = out_dir.map_or_else(|| project.root.join("dist"), Path::to_path_buf);
-        output::sweep_temporaries(&out_dir.join(&handout.meta.slug));
-        report.handouts += 1;
-        // All of a handout's outputs, or none: a handout with an error keeps its previous files.
-        let mut artifacts = Vec::new();
-        let mut failed = false;
-        for profile in handout.profiles.iter().filter(|p| only_profiles.is_empty() || only_profiles.contains(&p.name)) {
-            match renderers.render(handout, profile, project) {
-                Ok(files) => artifacts.extend(files),
-                Err(errors) => {
-                    failed = true;
-                    report.diagnostics.extend(errors);
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub written: Vec<PathBuf>,
+    pub handouts: usize,
+    /// Handouts whose inputs and outputs were unchanged, so nothing was rewritten.
+    pub up_to_date: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How to build.
+#[derive(Debug, Default)]
+pub struct BuildOptions {
+    /// Output folder; default `dist/` in each project's root.
+    pub out_dir: Option<PathBuf>,
+    /// Only these profiles (all when empty).
+    pub profiles: Vec<String>,
+    /// Rebuild even what the fingerprints say is up to date.
+    pub force: bool,
+    /// Extra font folders (`--font-path`), part of every fingerprint.
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Builds the loaded handouts, in parallel across cores. A handout whose inputs (its files,
+/// the project's settings, templates, locales and fonts, the tool's version) and outputs are
+/// unchanged since the last build is skipped. Every good handout is written even when others
+/// fail; a failing handout keeps its previous files.
+pub fn build(loaded: &Loaded, renderers: &Renderers, options: &BuildOptions) -> BuildReport {
+    use rayon::prelude::*;
+    let mut report = BuildReport {
+        diagnostics: loaded.diagnostics.clone(),
+        handouts: loaded.handouts.len(),
+        ..BuildReport::default()
+    };
+    let out_dir_of = |index: usize| options.out_dir.clone().unwrap_or_else(|| loaded.projects[index].root.join("dist"));
+    let project_prints: Vec<String> = loaded.projects.iter().map(|p| project_fingerprint(p, options)).collect();
+    let mut caches: BTreeMap<PathBuf, output::Cache> = BTreeMap::new();
+    for (index, _) in &loaded.handouts {
+        caches.entry(out_dir_of(*index)).or_insert_with_key(|dir| output::read_cache(dir));
+    }
+    let results: Vec<_> = loaded
+        .handouts
+        .par_iter()
+        .map(|(index, handout)| {
+            let out_dir = out_dir_of(*index);
+            let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
+            let slug = &handout.meta.slug;
+            let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
+            if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
+                return (out_dir, inputs, None);
+            }
+            // All of a handout's outputs, or none.
+            let mut artifacts = Vec::new();
+            let mut errors = Vec::new();
+            for profile in
+                handout.profiles.iter().filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
+            {
+                match renderers.render(handout, profile, &loaded.projects[*index]) {
+                    Ok(files) => artifacts.extend(files),
+                    Err(found) => errors.extend(found),
                 }
             }
-        }
-        if failed {
-            continue;
-        }
-        for artifact in artifacts {
-            let path = output::output_path(&out_dir, &handout.meta.slug, &artifact.file_name);
-            match output::write_atomic(&path, &artifact.bytes) {
-                Ok(()) => report.written.push(display_path(&path)),
-                Err(e) => report.diagnostics.push(Diagnostic::error(
-                    display_path(&path),
-                    "io",
-                    format!("cannot write the output: {e}"),
-                )),
+            let result = if errors.is_empty() { Ok(artifacts) } else { Err(errors) };
+            (out_dir, inputs, Some(result))
+        })
+        .collect();
+    let mut changed: Vec<PathBuf> = Vec::new();
+    for ((_, handout), (out_dir, inputs, result)) in loaded.handouts.iter().zip(results) {
+        let slug = &handout.meta.slug;
+        match result {
+            None => report.up_to_date += 1,
+            Some(Err(errors)) => report.diagnostics.extend(errors),
+            Some(Ok(artifacts)) => {
+                output::sweep_temporaries(&out_dir.join(slug));
+                let mut entry = output::CacheEntry { inputs, outputs: BTreeMap::new() };
+                for artifact in artifacts {
+                    let path = output::output_path(&out_dir, slug, &artifact.file_name);
+                    match output::write_atomic(&path, &artifact.bytes) {
+                        Ok(()) => {
+                            report.written.push(display_path(&path));
+                            entry.outputs.insert(artifact.file_name, output::Fingerprint::of(&artifact.bytes));
+                        }
+                        Err(e) => report.diagnostics.push(Diagnostic::error(
+                            display_path(&path),
+                            "io",
+                            format!("cannot write the output: {e}"),
+                        )),
+                    }
+                }
+                caches.get_mut(&out_dir).expect("a cache per output folder").insert(slug.clone(), entry);
+                changed.push(out_dir);
             }
         }
     }
+    for (out_dir, cache) in caches.iter().filter(|(dir, _)| changed.contains(dir)) {
+        if let Err(e) = output::write_cache(out_dir, cache) {
+            report.diagnostics.push(Diagnostic::warning(
+                display_path(out_dir),
+                "io",
+                format!("cannot save the build cache: {e}"),
+            ));
+        }
+    }
     report
+}
+
+/// Everything of a project that every handout's outputs depend on.
+fn project_fingerprint(project: &Project, options: &BuildOptions) -> String {
+    let mut print = output::Fingerprint::default();
+    print.add(env!("CARGO_PKG_VERSION").as_bytes());
+    print.add(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
+    for profile in &options.profiles {
+        print.add(profile.as_bytes());
+    }
+    let mut files = vec![project.root.join(settings::PROJECT_FILE)];
+    let mut folders =
+        vec![project.root.join("assets/locales"), project.root.join("assets/templates"), project.root.join("fonts")];
+    folders.extend(project.settings.fonts.paths.iter().map(|p| project.root.join(p)));
+    folders.extend(options.font_paths.iter().cloned());
+    for folder in folders {
+        if let Ok(entries) = std::fs::read_dir(&folder) {
+            let mut found: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+            found.sort();
+            files.extend(found);
+        }
+    }
+    add_files(&mut print, &project.root, &files);
+    print.hex()
+}
+
+/// Adds each file's name (relative to the project, so that a moved project keeps its
+/// fingerprints) and bytes.
+fn add_files(print: &mut output::Fingerprint, root: &std::path::Path, files: &[PathBuf]) {
+    for file in files {
+        let absolute = file.canonicalize().unwrap_or_else(|_| file.clone());
+        print.add(absolute.strip_prefix(root).unwrap_or(&absolute).to_string_lossy().as_bytes());
+        print.add(&std::fs::read(file).unwrap_or_default());
+    }
+}
+
+/// The project's fingerprint plus every file the handout reads.
+fn handout_fingerprint(handout: &Handout, project: &Project, project_print: &str) -> String {
+    let mut files: Vec<PathBuf> = vec![handout.path.clone()];
+    files.extend(handout.sources.iter().map(|s| s.path.clone()));
+    for section in &handout.sections {
+        files.extend(model::images_in(&section.blocks).into_iter().map(|i| i.path.clone()));
+    }
+    files.extend(handout.brand.logo.clone());
+    if let model::CitationStyle::File(path) = &handout.citation_style {
+        files.push(path.clone());
+    }
+    for profile in &handout.profiles {
+        if let model::FormatOptions::Epub(model::EpubOptions { cover: Some(cover), .. }) = &profile.options {
+            files.push(cover.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut print = output::Fingerprint::default();
+    print.add(project_print.as_bytes());
+    add_files(&mut print, &project.root, &files);
+    print.hex()
 }
 
 /// Renders every profile without writing anything, to report what a build would refuse.

@@ -26,18 +26,22 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build { paths, output, profile, quiet, font_path } => {
+        Command::Build { paths, output, profile, quiet, force, font_path } => {
             let started = std::time::Instant::now();
             let loaded = handout::load(&paths)?;
             handout::check_profile_names(&loaded, &profile)?;
-            let report = handout::build(&loaded, &handout::Renderers::new(&font_path), output.as_deref(), &profile);
+            let renderers = handout::Renderers::new(&font_path);
+            let options = handout::BuildOptions { out_dir: output, profiles: profile, force, font_paths: font_path };
+            let report = handout::build(&loaded, &renderers, &options);
             let errors = print_diagnostics(&report.diagnostics);
             if !quiet {
                 for path in &report.written {
                     println!("wrote {}", path.display());
                 }
+                let unchanged =
+                    if report.up_to_date > 0 { format!(", {} up to date", report.up_to_date) } else { String::new() };
                 println!(
-                    "built {} for {} in {:.2} s ({})",
+                    "built {} for {} in {:.2} s ({}{unchanged})",
                     plural(report.written.len(), "file"),
                     plural(report.handouts, "handout"),
                     started.elapsed().as_secs_f64(),

@@ -271,6 +271,39 @@ pub enum Inline {
     LineBreak,
 }
 
+/// Every image in `blocks`, in reading order.
+pub fn images_in(blocks: &[Block]) -> Vec<&Image> {
+    fn inlines<'a>(list: &'a [Inline], found: &mut Vec<&'a Image>) {
+        for inline in list {
+            match inline {
+                Inline::Image { image } => found.push(image),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Link { content, .. } => inlines(content, found),
+                _ => {}
+            }
+        }
+    }
+    fn walk<'a>(blocks: &'a [Block], found: &mut Vec<&'a Image>) {
+        for block in blocks {
+            match block {
+                Block::Figure { image } => found.push(image),
+                Block::Paragraph { content } | Block::Heading { content, .. } => inlines(content, found),
+                Block::List { items, .. } => items.iter().for_each(|item| walk(item, found)),
+                Block::Quote { blocks } | Block::Callout { blocks, .. } => walk(blocks, found),
+                Block::Table { head, rows, .. } => {
+                    head.iter().chain(rows.iter().flatten()).for_each(|c| inlines(c, found))
+                }
+                Block::Code { .. } | Block::Rule => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(blocks, &mut found);
+    found
+}
+
 /// The text of inlines without markup (citations and images dropped).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

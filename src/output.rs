@@ -50,6 +50,70 @@ pub fn sweep_temporaries(dir: &Path) {
     }
 }
 
+/// The file in the output folder that remembers what each handout was built from.
+pub const CACHE_FILE: &str = ".handout-cache";
+
+/// A 64-bit FNV-1a hash, written as hex: stable across runs, machines and Rust versions
+/// (unlike `std`'s hasher), and fast enough to hash every input of a catalog on each build.
+#[derive(Clone)]
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        self.0 = self.0.rotate_left(5) ^ 0xff;
+        self
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    pub fn of(bytes: &[u8]) -> String {
+        Fingerprint::default().add(bytes).hex()
+    }
+}
+
+/// What the last build of a handout read and wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CacheEntry {
+    pub inputs: String,
+    /// Output file name → fingerprint of its bytes.
+    pub outputs: std::collections::BTreeMap<String, String>,
+}
+
+/// slug → entry, kept in `DIR/.handout-cache`.
+pub type Cache = std::collections::BTreeMap<String, CacheEntry>;
+
+pub fn read_cache(out_dir: &Path) -> Cache {
+    std::fs::read(out_dir.join(CACHE_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+pub fn write_cache(out_dir: &Path, cache: &Cache) -> std::io::Result<()> {
+    write_atomic(&out_dir.join(CACHE_FILE), &serde_json::to_vec_pretty(cache).expect("cache serializes"))
+}
+
+/// Whether the outputs recorded in `entry` are still on disk, unchanged.
+pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry) -> bool {
+    !entry.outputs.is_empty()
+        && entry.outputs.iter().all(|(name, hash)| {
+            std::fs::read(output_path(out_dir, slug, name)).is_ok_and(|b| Fingerprint::of(&b) == *hash)
+        })
+}
+
 /// Where a handout's output for a profile goes: `DIR/<slug>/<file>`.
 pub fn output_path(out_dir: &Path, slug: &str, file_name: &str) -> PathBuf {
     out_dir.join(slug).join(file_name)

@@ -314,7 +314,10 @@ fn one_bad_handout_does_not_stop_the_others() {
     dir.write("content/bad.md", "+++\ntitle = 1\n+++\n");
     let run = dir.run(&["build", "--profile", "sms"]);
     run.fails_with(1, "content/bad.md:2:9");
-    assert_eq!(dir.files("dist"), ["dist/good/sms.csv", "dist/good/sms.json", "dist/good/sms.txt"]);
+    assert_eq!(
+        dir.files("dist"),
+        ["dist/.handout-cache", "dist/good/sms.csv", "dist/good/sms.json", "dist/good/sms.txt"]
+    );
 }
 
 #[test]
@@ -512,4 +515,37 @@ fn toml_mistakes_get_plain_hints() {
         "+++\ntitle = \"x\"\nsummary = \"s\"\n[outputs.t]\nformat = \"sms\"\nsegments = \"2\"\n+++\nx\n",
     );
     dir.run(&["check"]).fails_with(1, "hint: write a whole number without quotes, e.g. `segments = 2`");
+}
+
+#[test]
+fn unchanged_handouts_are_not_rebuilt() {
+    let dir = Dir::new();
+    for name in ["a", "b", "c"] {
+        dir.write(&format!("content/{name}.md"), &format!("+++\ntitle = \"{name}\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.t]\nformat = \"sms\"\n+++\nx\n"));
+    }
+    let last_line = |run: &crate::util::Run| run.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(last_line(dir.run(&["build"]).success()).starts_with("built 9 files for 3 handouts"));
+    let modified = std::fs::metadata(dir.path().join("dist/a/t.txt")).unwrap().modified().unwrap();
+    let run = dir.run(&["build"]);
+    assert!(last_line(run.success()).ends_with("(0 errors, 3 up to date)"), "{}", run.stdout);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("dist/a/t.txt")).unwrap().modified().unwrap(),
+        modified,
+        "nothing rewritten"
+    );
+    // One handout changed: only it is rebuilt.
+    dir.write("content/b.md", &dir.read_text("content/b.md").replace("x\n", "y\n"));
+    let run = dir.run(&["build"]);
+    assert!(
+        last_line(run.success()).starts_with("built 3 files for 3 handouts") && run.stdout.contains("dist/b/t.txt"),
+        "{}",
+        run.stdout
+    );
+    // A deleted output is written again.
+    std::fs::remove_file(dir.path().join("dist/c/t.json")).unwrap();
+    assert!(dir.run(&["build"]).success().stdout.contains("dist/c/t.json"));
+    // The project's settings changed: everything is rebuilt; --force rebuilds regardless.
+    dir.write("handout.toml", "organisation = \"Clinic\"\n");
+    assert!(last_line(dir.run(&["build"]).success()).starts_with("built 9 files"));
+    assert!(last_line(dir.run(&["build", "--force"]).success()).starts_with("built 9 files"));
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::model::{Block, Image, Inline, PdfOptions};
+use crate::model::{Block, PdfOptions};
 use crate::select::{Selection, anchor_safe};
 
 /// Room for crop marks outside the bleed, in millimetres.
@@ -33,8 +33,8 @@ pub fn template_data(
         .sections
         .iter()
         .map(|section| {
-            for block in &section.blocks {
-                collect_images(block, &mut images);
+            for image in crate::model::images_in(&section.blocks) {
+                images.entry(image.src.clone()).or_insert_with(|| image.path.clone());
             }
             let mut blocks = section.blocks.clone();
             let mut last = 2;
@@ -135,37 +135,6 @@ fn normalize_headings(blocks: &mut [Block], last: &mut u8) {
             }
             Block::List { items, .. } => items.iter_mut().for_each(|item| normalize_headings(item, last)),
             Block::Quote { blocks } | Block::Callout { blocks, .. } => normalize_headings(blocks, last),
-            _ => {}
-        }
-    }
-}
-
-fn collect_images(block: &Block, images: &mut BTreeMap<String, PathBuf>) {
-    let mut add = |image: &Image| {
-        images.entry(image.src.clone()).or_insert_with(|| image.path.clone());
-    };
-    match block {
-        Block::Figure { image } => add(image),
-        Block::Paragraph { content } | Block::Heading { content, .. } => inline_images(content, &mut add),
-        Block::List { items, .. } => items.iter().flatten().for_each(|b| collect_images(b, images)),
-        Block::Quote { blocks } | Block::Callout { blocks, .. } => {
-            blocks.iter().for_each(|b| collect_images(b, images))
-        }
-        Block::Table { head, rows, .. } => {
-            head.iter().chain(rows.iter().flatten()).for_each(|c| inline_images(c, &mut add))
-        }
-        Block::Code { .. } | Block::Rule => {}
-    }
-}
-
-fn inline_images(inlines: &[Inline], add: &mut impl FnMut(&Image)) {
-    for inline in inlines {
-        match inline {
-            Inline::Image { image } => add(image),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Link { content, .. } => inline_images(content, add),
             _ => {}
         }
     }
