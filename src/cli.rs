@@ -41,6 +41,9 @@ pub enum Command {
         /// Rebuild every handout, even those unchanged since the last build.
         #[arg(long)]
         force: bool,
+        /// Print the report as JSON (files written, handouts, up to date, findings) for scripts.
+        #[arg(long)]
+        json: bool,
         /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
         #[arg(long, value_name = "DIR")]
         font_path: Vec<PathBuf>,

@@ -5,6 +5,7 @@
 //! into files, and [`output`] writes them atomically. [`cite`] formats citations once for
 //! every format; [`settings`] reads `handout.toml`.
 
+pub mod check;
 pub mod cite;
 pub mod cli;
 pub mod content;
@@ -150,7 +151,7 @@ pub fn check_profile_names(loaded: &Loaded, names: &[String]) -> Result<(), Stri
 }
 
 /// What a build did.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize)]
 pub struct BuildReport {
     pub written: Vec<PathBuf>,
     pub handouts: usize,
@@ -176,7 +177,13 @@ pub struct BuildOptions {
 /// the project's settings, templates, locales and fonts, the tool's version) and outputs are
 /// unchanged since the last build is skipped. Every good handout is written even when others
 /// fail; a failing handout keeps its previous files.
-pub fn build(loaded: &Loaded, renderers: &Renderers, options: &BuildOptions) -> BuildReport {
+/// `progress` is called once per handout as it finishes, from any thread.
+pub fn build(
+    loaded: &Loaded,
+    renderers: &Renderers,
+    options: &BuildOptions,
+    progress: &(dyn Fn() + Sync),
+) -> BuildReport {
     use rayon::prelude::*;
     let mut report = BuildReport {
         diagnostics: loaded.diagnostics.clone(),
@@ -198,6 +205,7 @@ pub fn build(loaded: &Loaded, renderers: &Renderers, options: &BuildOptions) -> 
             let slug = &handout.meta.slug;
             let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
             if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
+                progress();
                 return (out_dir, inputs, None);
             }
             // All of a handout's outputs, or none.
@@ -212,6 +220,7 @@ pub fn build(loaded: &Loaded, renderers: &Renderers, options: &BuildOptions) -> 
                 }
             }
             let result = if errors.is_empty() { Ok(artifacts) } else { Err(errors) };
+            progress();
             (out_dir, inputs, Some(result))
         })
         .collect();
@@ -313,15 +322,22 @@ fn handout_fingerprint(handout: &Handout, project: &Project, project_print: &str
     print.hex()
 }
 
-/// Renders every profile without writing anything, to report what a build would refuse.
+/// Renders every profile without writing anything, to report what a build would refuse, and
+/// adds the reviewer's checks (reading level).
 pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     for (index, handout) in &loaded.handouts {
+        let project = &loaded.projects[*index];
+        let mut selections = Vec::new();
         for profile in &handout.profiles {
-            if let Err(errors) = renderers.render(handout, profile, &loaded.projects[*index]) {
+            if let Err(errors) = renderers.render(handout, profile, project) {
                 diagnostics.extend(errors);
             }
+            if let Ok(selection) = select::select(handout, profile, &renderers.styles) {
+                selections.push(selection);
+            }
         }
+        diagnostics.extend(check::reading_level(handout, &selections, project.settings.max_grade));
     }
     diagnostics
 }

@@ -26,14 +26,29 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build { paths, output, profile, quiet, force, font_path } => {
+        Command::Build { paths, output, profile, quiet, force, json, font_path } => {
             let started = std::time::Instant::now();
             let loaded = handout::load(&paths)?;
             handout::check_profile_names(&loaded, &profile)?;
             let renderers = handout::Renderers::new(&font_path);
             let options = handout::BuildOptions { out_dir: output, profiles: profile, force, font_paths: font_path };
-            let report = handout::build(&loaded, &renderers, &options);
-            let errors = print_diagnostics(&report.diagnostics);
+            // A progress bar on a terminal, for more than a few handouts.
+            let bar = (std::io::stderr().is_terminal() && !quiet && !json && loaded.handouts.len() > 4)
+                .then(|| indicatif::ProgressBar::new(loaded.handouts.len() as u64));
+            let report = handout::build(&loaded, &renderers, &options, &|| {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+            });
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("the report serializes"));
+                return Ok(exit(errors));
+            }
+            print_diagnostics(&report.diagnostics);
             if !quiet {
                 for path in &report.written {
                     println!("wrote {}", path.display());

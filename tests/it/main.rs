@@ -3,6 +3,7 @@
 
 mod util;
 
+mod check;
 mod epub;
 mod foundation;
 mod hostile;
