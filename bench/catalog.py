@@ -55,7 +55,7 @@ def timed(cmd, cwd, env=None):
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed with status {status}")
+        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed with wait status {status}")
     PEAK_MB[cmd[0]] = max(PEAK_MB.get(cmd[0], 0), usage.ru_maxrss / 1024)
     return elapsed
 

@@ -99,7 +99,7 @@ pub fn select<'a>(
         .get(&handout.citation_style)
         .map_err(|why| Diagnostic::error(&handout.path, "citation", why).profile(&profile.name))?;
     let Formatted { numeric, entries, citations } =
-        cite::format(&handout.sources, &groups, &style, styles.locales(), &handout.meta.lang);
+        cite::format(&handout.sources, &groups, &style, &styles.locales(&handout.meta.lang));
     let mut numbers: HashMap<&str, usize> = HashMap::new();
     for key in groups.iter().flatten() {
         let next = numbers.len() + 1;

@@ -24,14 +24,15 @@ fn level_finding(
     let figures = readability::measure(text, lang)?;
     let spanish = lang.starts_with("es");
     let message = if spanish {
-        (figures.fernandez_huerta < MIN_SPANISH_EASE).then(|| {
+        ((figures.fernandez_huerta * 10.0).round() / 10.0 < MIN_SPANISH_EASE).then(|| {
             format!(
                 "{what} has a Fernández-Huerta ease of {:.1}, below {MIN_SPANISH_EASE} (fairly easy)",
                 figures.fernandez_huerta
             )
         })?
     } else {
-        let grade = figures.flesch_kincaid.max(figures.smog);
+        // Compared as shown, to one decimal: "grade 8.0" is not above 8.
+        let grade = (figures.flesch_kincaid.max(figures.smog) * 10.0).round() / 10.0;
         (grade > max_grade).then(|| {
             format!(
                 "{what} reads at grade {:.1} (Flesch-Kincaid {:.1}, SMOG {:.1}), above max-grade {max_grade}",

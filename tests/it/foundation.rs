@@ -343,7 +343,7 @@ fn sample_references() -> Vec<(String, String)> {
     let groups: Vec<Vec<String>> = sources.iter().map(|s| vec![s.key.clone()]).collect();
     let styles = cite::Styles::default();
     let style = styles.get(&handout::model::CitationStyle::Vancouver).unwrap();
-    let formatted = cite::format(&sources, &groups, &style, styles.locales(), "en");
+    let formatted = cite::format(&sources, &groups, &style, &styles.locales("en"));
     assert!(formatted.numeric);
     formatted.entries.into_iter().map(|e| (e.label, cite::plain(&e.runs))).collect()
 }
