@@ -50,12 +50,14 @@ PEAK_MB = {}
 
 def timed(cmd, cwd, env=None):
     """Wall time of one whole process; its peak memory is kept per program in PEAK_MB."""
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed with wait status {status}")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        if status != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} in {cwd} failed with wait status {status}:\n{errors.read().decode()[-3000:]}")
     PEAK_MB[cmd[0]] = max(PEAK_MB.get(cmd[0], 0), usage.ru_maxrss / 1024)
     return elapsed
 

@@ -196,34 +196,41 @@ pub fn build(
     for (index, _) in &loaded.handouts {
         caches.entry(out_dir_of(*index)).or_insert_with_key(|dir| output::read_cache(dir));
     }
-    let results: Vec<_> = loaded
-        .handouts
-        .par_iter()
-        .map(|(index, handout)| {
-            let out_dir = out_dir_of(*index);
-            let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
-            let slug = &handout.meta.slug;
-            let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
-            if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
-                progress();
-                return (out_dir, inputs, None);
-            }
-            // All of a handout's outputs, or none.
-            let mut artifacts = Vec::new();
-            let mut errors = Vec::new();
-            for profile in
-                handout.profiles.iter().filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
-            {
-                match renderers.render(handout, profile, &loaded.projects[*index]) {
-                    Ok(files) => artifacts.extend(files),
-                    Err(found) => errors.extend(found),
+    // Typst's layout recurses deeply: worker threads get the main thread's stack size and more
+    // (rayon's default 2 MiB overflowed on catalogs).
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool");
+    let results: Vec<_> = pool.install(|| {
+        loaded
+            .handouts
+            .par_iter()
+            .map(|(index, handout)| {
+                let out_dir = out_dir_of(*index);
+                let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
+                let slug = &handout.meta.slug;
+                let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
+                if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
+                    progress();
+                    return (out_dir, inputs, None);
                 }
-            }
-            let result = if errors.is_empty() { Ok(artifacts) } else { Err(errors) };
-            progress();
-            (out_dir, inputs, Some(result))
-        })
-        .collect();
+                // All of a handout's outputs, or none.
+                let mut artifacts = Vec::new();
+                let mut errors = Vec::new();
+                for profile in handout
+                    .profiles
+                    .iter()
+                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
+                {
+                    match renderers.render(handout, profile, &loaded.projects[*index]) {
+                        Ok(files) => artifacts.extend(files),
+                        Err(found) => errors.extend(found),
+                    }
+                }
+                let result = if errors.is_empty() { Ok(artifacts) } else { Err(errors) };
+                progress();
+                (out_dir, inputs, Some(result))
+            })
+            .collect()
+    });
     let mut changed: Vec<PathBuf> = Vec::new();
     for ((_, handout), (out_dir, inputs, result)) in loaded.handouts.iter().zip(results) {
         let slug = &handout.meta.slug;
