@@ -42,8 +42,12 @@ pub fn decode(path: &Path) -> Result<DynamicImage, String> {
 }
 
 /// Encodes an image as PNG.
+/// Encodes an image as PNG with fast compression: covers and converted images are flat
+/// colours and text, which compress well anyway.
 pub fn to_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).map_err(|e| format!("cannot encode PNG: {e}"))?;
-    Ok(out.into_inner())
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut out = Vec::new();
+    let encoder = PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
+    image.write_with_encoder(encoder).map_err(|e| format!("cannot encode PNG: {e}"))?;
+    Ok(out)
 }

@@ -55,7 +55,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
         }
     }
     let mut loaded = Loaded { projects: Vec::new(), handouts: Vec::new(), diagnostics: Vec::new() };
+    // Projects first (few, in order), then the handouts in parallel.
     let mut project_of_root: BTreeMap<PathBuf, Option<usize>> = BTreeMap::new();
+    let mut jobs = Vec::new();
     for file in files {
         let root = Project::root_for(&file);
         let index = *project_of_root.entry(root.clone()).or_insert_with(|| match Project::load(&root) {
@@ -68,8 +70,17 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
                 None
             }
         });
-        let Some(index) = index else { continue };
-        match content::load(&file, &loaded.projects[index]) {
+        if let Some(index) = index {
+            jobs.push((index, file));
+        }
+    }
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        let projects = &loaded.projects;
+        jobs.par_iter().map(|(index, file)| (*index, content::load(file, &projects[*index]))).collect()
+    };
+    for (index, result) in parsed {
+        match result {
             Ok((handout, warnings)) => {
                 loaded.handouts.push((index, handout));
                 loaded.diagnostics.extend(warnings);
@@ -225,36 +236,47 @@ pub fn build(
                         Err(found) => errors.extend(found),
                     }
                 }
-                let result = if errors.is_empty() { Ok(artifacts) } else { Err(errors) };
-                progress();
-                (out_dir, inputs, Some(result))
-            })
-            .collect()
-    });
-    let mut changed: Vec<PathBuf> = Vec::new();
-    for ((_, handout), (out_dir, inputs, result)) in loaded.handouts.iter().zip(results) {
-        let slug = &handout.meta.slug;
-        match result {
-            None => report.up_to_date += 1,
-            Some(Err(errors)) => report.diagnostics.extend(errors),
-            Some(Ok(artifacts)) => {
+                if !errors.is_empty() {
+                    progress();
+                    return (out_dir, inputs, Some(Err(errors)));
+                }
+                // Written as soon as they are ready, so a catalog's outputs are never all in memory.
                 output::sweep_temporaries(&out_dir.join(slug));
-                let mut entry = output::CacheEntry { inputs, outputs: BTreeMap::new() };
+                let mut written = Vec::new();
+                let mut failures = Vec::new();
                 for artifact in artifacts {
                     let path = output::output_path(&out_dir, slug, &artifact.file_name);
                     match output::write_atomic(&path, &artifact.bytes) {
-                        Ok(()) => {
-                            report.written.push(display_path(&path));
-                            entry.outputs.insert(artifact.file_name, output::Fingerprint::of(&artifact.bytes));
-                        }
-                        Err(e) => report.diagnostics.push(Diagnostic::error(
+                        Ok(()) => written.push((
+                            display_path(&path),
+                            artifact.file_name,
+                            output::Fingerprint::of(&artifact.bytes),
+                        )),
+                        Err(e) => failures.push(Diagnostic::error(
                             display_path(&path),
                             "io",
                             format!("cannot write the output: {e}"),
                         )),
                     }
                 }
-                caches.get_mut(&out_dir).expect("a cache per output folder").insert(slug.clone(), entry);
+                progress();
+                let result = if failures.is_empty() { Ok(written) } else { Err(failures) };
+                (out_dir, inputs, Some(result))
+            })
+            .collect()
+    });
+    let mut changed: Vec<PathBuf> = Vec::new();
+    for ((_, handout), (out_dir, inputs, result)) in loaded.handouts.iter().zip(results) {
+        match result {
+            None => report.up_to_date += 1,
+            Some(Err(errors)) => report.diagnostics.extend(errors),
+            Some(Ok(written)) => {
+                let mut entry = output::CacheEntry { inputs, outputs: BTreeMap::new() };
+                for (path, name, fingerprint) in written {
+                    report.written.push(path);
+                    entry.outputs.insert(name, fingerprint);
+                }
+                caches.get_mut(&out_dir).expect("a cache per output folder").insert(handout.meta.slug.clone(), entry);
                 changed.push(out_dir);
             }
         }

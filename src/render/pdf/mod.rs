@@ -146,6 +146,8 @@ impl Renderer for PdfRenderer {
         let today = Date::from_unix(context.timestamp);
         let world = HandoutWorld::new(&engine, template, files, today);
         let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+        // Typst memoizes across compiles; keep the cache from growing over a catalog.
+        typst::comemo::evict(10);
         let document = output.map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
         let missing = missing_glyphs(&document);
         if !missing.is_empty() {
