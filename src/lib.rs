@@ -223,15 +223,17 @@ pub fn build(
                     progress();
                     return (out_dir, inputs, None);
                 }
-                // All of a handout's outputs, or none.
+                // All of a handout's outputs, or none; its profiles render in parallel too.
+                let rendered: Vec<_> = handout
+                    .profiles
+                    .par_iter()
+                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
+                    .map(|profile| renderers.render(handout, profile, &loaded.projects[*index]))
+                    .collect();
                 let mut artifacts = Vec::new();
                 let mut errors = Vec::new();
-                for profile in handout
-                    .profiles
-                    .iter()
-                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
-                {
-                    match renderers.render(handout, profile, &loaded.projects[*index]) {
+                for result in rendered {
+                    match result {
                         Ok(files) => artifacts.extend(files),
                         Err(found) => errors.extend(found),
                     }
