@@ -151,3 +151,27 @@ fn vietnamese_and_russian_use_the_wide_font_first() {
         );
     }
 }
+
+#[test]
+fn a_project_font_chain_per_language_is_used() {
+    let dir = Dir::new();
+    // A font folder of the project's own, and a chain naming its family for English.
+    std::fs::create_dir_all(dir.path().join("fonts")).unwrap();
+    for file in ["NotoSans-Regular.ttf", "NotoSans-Bold.ttf"] {
+        dir.write_bytes(
+            &format!("fonts/{file}"),
+            &std::fs::read(crate::util::repo().join("fonts").join(file)).unwrap(),
+        );
+    }
+    dir.write("handout.toml", "[fonts]\nen = [\"Noto Sans\"]\n");
+    dir.write("content/x.md", "+++\ntitle = \"Sleep\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"pdf\"\n+++\nSleep well.\n");
+    dir.run(&["build"]).success();
+    if tool("pdffonts", &["-v"]).is_none() {
+        return;
+    }
+    let fonts = output_of("pdffonts", &[dir.path().join("dist/x/p.pdf").to_str().unwrap()]);
+    assert!(fonts.contains("NotoSans-") && !fonts.contains("Atkinson"), "{fonts}");
+    // A family nobody has is an error, not a silent fallback.
+    dir.write("handout.toml", "[fonts]\nen = [\"Noto Sanz\"]\n");
+    dir.run(&["build"]).fails_with(1, "font family \"Noto Sanz\" (from [fonts] in handout.toml) is not available");
+}
