@@ -1,6 +1,6 @@
 //! Markdown body → sections of [`Block`]s, with Pandoc-style citations (`[@key; @other]`).
 
-use pulldown_cmark::{Alignment, BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, BlockQuoteKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, SourceText};
 use crate::model::{Align, Block, CalloutKind, Image, Inline, Section};
@@ -396,8 +396,7 @@ impl Builder<'_, '_> {
             }
             FrameKind::TableHead => {
                 if let FrameKind::Table { head, .. } = &mut parent.kind {
-                    *head = frame.items.into_iter().map(|_| Vec::new()).collect();
-                    *head = std::mem::take(&mut frame_cells(frame.blocks));
+                    *head = frame_cells(frame.blocks);
                 }
             }
             FrameKind::TableRow(cells) => {
@@ -625,9 +624,6 @@ fn parse_keys(inner: &str, base: usize) -> Result<KeysAt, String> {
     }
     Ok(keys)
 }
-
-#[allow(dead_code)]
-fn _assert_cowstr(_: CowStr<'_>) {}
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,6 @@
 //! Test helpers: temporary projects, running the real binary, and outside tools that are
 //! used when present (and required under `CI=true`).
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
