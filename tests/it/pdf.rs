@@ -221,3 +221,23 @@ fn characters_no_font_has_are_an_error_naming_them() {
     );
     assert!(dir.files("dist").is_empty());
 }
+
+#[test]
+fn the_logo_and_images_are_placed_with_alt_text() {
+    let dir = Dir::new();
+    dir.write_png("assets/logo.png", 120, 60, [31, 95, 115]);
+    dir.write_png("assets/chart.png", 600, 400, [200, 120, 40]);
+    dir.write("handout.toml", "organisation = \"Riverside Clinic\"\nlogo = \"assets/logo.png\"\n");
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"pdf\"\n+++\nText.\n\n![A bar chart of sleep hours](../assets/chart.png)\n");
+    dir.run(&["build"]).success();
+    let Some(()) = tools() else { return };
+    let Some(_) = crate::util::tool("pdfimages", &["-v"]) else { return };
+    let pdf = dir.path().join("dist/x/p.pdf");
+    let images = output_of("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(images.lines().skip(2).count(), 2, "logo and chart:\n{images}");
+    assert!(text_of(&pdf).contains("Riverside Clinic"));
+    // The structure tree carries the alt text (PDF/UA).
+    let qdf = output_of("qpdf", &["--qdf", "--object-streams=disable", pdf.to_str().unwrap(), "-"]);
+    assert!(qdf.contains("/Alt (A bar chart of sleep hours)"), "alt text missing");
+    assert!(qdf.contains("/Alt (Riverside Clinic logo)"), "logo alt text missing");
+}
