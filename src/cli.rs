@@ -44,6 +44,9 @@ pub enum Command {
         /// Print the report as JSON (files written, handouts, up to date, findings) for scripts.
         #[arg(long)]
         json: bool,
+        /// `--deny warnings`: treat warnings as errors (the handout is not built).
+        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+        deny: Option<String>,
         /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
         #[arg(long, value_name = "DIR")]
         font_path: Vec<PathBuf>,
@@ -59,6 +62,9 @@ pub enum Command {
         /// hint, profile).
         #[arg(long)]
         json: bool,
+        /// `--deny warnings`: treat warnings as errors (exit 1).
+        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+        deny: Option<String>,
         /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
         #[arg(long, value_name = "DIR")]
         font_path: Vec<PathBuf>,

@@ -41,6 +41,15 @@ pub fn decode(path: &Path) -> Result<DynamicImage, String> {
     })
 }
 
+/// Width and height from the image's header, without decoding it.
+pub fn dimensions(path: &Path) -> Result<(u32, u32), String> {
+    ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())
+}
+
 /// Encodes an image as PNG.
 /// Encodes an image as PNG with fast compression: covers and converted images are flat
 /// colours and text, which compress well anyway.

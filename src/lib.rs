@@ -182,6 +182,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Extra font folders (`--font-path`), part of every fingerprint.
     pub font_paths: Vec<PathBuf>,
+    /// `--deny warnings`: a handout with a warning is not built.
+    pub deny_warnings: bool,
 }
 
 /// Builds the loaded handouts, in parallel across cores. A handout whose inputs (its files,
@@ -201,6 +203,22 @@ pub fn build(
         handouts: loaded.handouts.len(),
         ..BuildReport::default()
     };
+    // What `check` calls an error stops that handout (with `--deny warnings`, warnings too).
+    let mut refused = vec![false; loaded.handouts.len()];
+    for (i, mut found) in
+        check::review(&loaded.handouts.iter().map(|(_, h)| h).collect::<Vec<_>>()).into_iter().enumerate()
+    {
+        let path = &loaded.handouts[i].1.path;
+        if options.deny_warnings {
+            deny_warnings(&mut found);
+            refused[i] = report.diagnostics.iter().any(|d| d.path == *path);
+        }
+        refused[i] |= found.iter().any(Diagnostic::is_error);
+        report.diagnostics.extend(found);
+    }
+    if options.deny_warnings {
+        deny_warnings(&mut report.diagnostics);
+    }
     let out_dir_of = |index: usize| options.out_dir.clone().unwrap_or_else(|| loaded.projects[index].root.join("dist"));
     let project_prints: Vec<String> = loaded.projects.iter().map(|p| project_fingerprint(p, options)).collect();
     let mut caches: BTreeMap<PathBuf, output::Cache> = BTreeMap::new();
@@ -214,8 +232,13 @@ pub fn build(
         loaded
             .handouts
             .par_iter()
-            .map(|(index, handout)| {
+            .zip(&refused)
+            .map(|((index, handout), refused)| {
                 let out_dir = out_dir_of(*index);
+                if *refused {
+                    progress();
+                    return (out_dir, String::new(), Some(Err(Vec::new())));
+                }
                 let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
                 let slug = &handout.meta.slug;
                 let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
@@ -371,6 +394,15 @@ pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
         diagnostics.extend(check::reading_level(handout, &selections, project.settings.max_grade));
     }
     diagnostics
+        .extend(check::review(&loaded.handouts.iter().map(|(_, h)| h).collect::<Vec<_>>()).into_iter().flatten());
+    diagnostics
+}
+
+/// `--deny warnings`: every warning becomes an error.
+pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        d.severity = diagnostic::Severity::Error;
+    }
 }
 
 /// One SMS profile's messages, as they would be sent.

@@ -26,12 +26,18 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build { paths, output, profile, quiet, force, json, font_path } => {
+        Command::Build { paths, output, profile, quiet, force, json, deny, font_path } => {
             let started = std::time::Instant::now();
             let loaded = handout::load(&paths)?;
             handout::check_profile_names(&loaded, &profile)?;
             let renderers = handout::Renderers::new(&font_path);
-            let options = handout::BuildOptions { out_dir: output, profiles: profile, force, font_paths: font_path };
+            let options = handout::BuildOptions {
+                out_dir: output,
+                profiles: profile,
+                force,
+                font_paths: font_path,
+                deny_warnings: deny.is_some(),
+            };
             // A progress bar on a terminal, for more than a few handouts.
             let bar = (std::io::stderr().is_terminal() && !quiet && !json && loaded.handouts.len() > 4)
                 .then(|| indicatif::ProgressBar::new(loaded.handouts.len() as u64));
@@ -65,9 +71,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(exit(errors))
         }
-        Command::Check { paths, json, font_path } => {
+        Command::Check { paths, json, deny, font_path } => {
             let loaded = handout::load(&paths)?;
-            let diagnostics = handout::check(&loaded, &handout::Renderers::new(&font_path));
+            let mut diagnostics = handout::check(&loaded, &handout::Renderers::new(&font_path));
+            if deny.is_some() {
+                handout::deny_warnings(&mut diagnostics);
+            }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
                 println!("{}", serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize"));
@@ -167,11 +176,20 @@ fn run(command: Command) -> Result<ExitCode, String> {
     }
 }
 
-/// Prints each finding once on stderr; returns the number of errors.
+/// Prints each finding once on stderr (severity in colour on a terminal, unless NO_COLOR is
+/// set); returns the number of errors.
 fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut err = std::io::stderr().lock();
     for d in diagnostics {
-        let _ = writeln!(err, "{d}");
+        let mut text = d.to_string();
+        if colour {
+            text = text
+                .replacen(": error[", ": \x1b[1;31merror\x1b[0m[", 1)
+                .replacen(": warning[", ": \x1b[1;33mwarning\x1b[0m[", 1)
+                .replacen("\n  hint:", "\n  \x1b[1;36mhint\x1b[0m:", 1);
+        }
+        let _ = writeln!(err, "{text}");
     }
     diagnostics.iter().filter(|d| d.is_error()).count()
 }

@@ -74,3 +74,215 @@ pub fn reading_level(handout: &Handout, selections: &[Selection], max_grade: Opt
     }
     found
 }
+
+/// Line and column of the first `needle` in a file (1:1 when it is not there).
+pub fn place_in_file(path: &std::path::Path, needle: &str) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(path) else { return (1, 1) };
+    let source = crate::diagnostic::SourceText::new(path, text);
+    source.text.find(needle).map_or((1, 1), |offset| source.line_col(offset))
+}
+
+/// Sources: defined but never cited (warning), DOIs and PMIDs that are not well formed (error).
+pub fn sources(handout: &Handout) -> Vec<Diagnostic> {
+    let mut groups = Vec::new();
+    for section in &handout.sections {
+        crate::select::collect_citations(&section.blocks, &mut groups);
+    }
+    let mut found = Vec::new();
+    for source in &handout.sources {
+        let at = (source.line, 1);
+        if !groups.iter().flatten().any(|k| *k == source.key) {
+            found.push(
+                Diagnostic::warning(
+                    &source.path,
+                    "citation",
+                    format!("source `{}` is defined but never cited", source.key),
+                )
+                .at(at)
+                .hint("cite it with [@key] where it supports the text, or remove it"),
+            );
+        }
+        if let Some(doi) = source.doi()
+            && !is_doi(doi)
+        {
+            found.push(
+                Diagnostic::error(
+                    &source.path,
+                    "citation",
+                    format!("source `{}` has a malformed DOI `{doi}`", source.key),
+                )
+                .at(at)
+                .hint("a DOI looks like 10.1002/jts.22087 (without https://doi.org/)"),
+            );
+        }
+        if let Some(pmid) = source.pmid()
+            && (!(1..=9).contains(&pmid.len()) || !pmid.chars().all(|c| c.is_ascii_digit()))
+        {
+            found.push(
+                Diagnostic::error(
+                    &source.path,
+                    "citation",
+                    format!("source `{}` has a malformed PMID `{pmid}`", source.key),
+                )
+                .at(at)
+                .hint("a PubMed ID is a number of up to 9 digits, e.g. 22346334"),
+            );
+        }
+    }
+    found
+}
+
+/// `10.<4–9 digits>/<suffix>`.
+fn is_doi(doi: &str) -> bool {
+    let Some(rest) = doi.strip_prefix("10.") else { return false };
+    let Some((registrant, suffix)) = rest.split_once('/') else { return false };
+    (4..=9).contains(&registrant.len())
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.is_empty()
+        && !suffix.contains(char::is_whitespace)
+}
+
+/// The help line must be a number people can dial; the review dates must make sense.
+pub fn contact_and_dates(handout: &Handout, today: crate::model::Date) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if let Some(phone) = &handout.meta.contact.phone {
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone.chars().all(|c| c.is_ascii_digit() || " -().+/".contains(c));
+        if !allowed || !(3..=15).contains(&digits) {
+            found.push(
+                Diagnostic::error(
+                    &handout.path,
+                    "contact",
+                    format!("the help-line number `{phone}` is not a phone number"),
+                )
+                .at(place_in_file(&handout.path, phone))
+                .hint("use 3 to 15 digits with spaces, dashes, brackets or a leading +, e.g. 1-800-662-4357 or 988"),
+            );
+        }
+    }
+    if let Some(next) = handout.meta.next_review {
+        let at = place_in_file(&handout.path, "next-review");
+        if next < today {
+            found.push(
+                Diagnostic::warning(&handout.path, "review", format!("next-review {next} has passed"))
+                    .at(at)
+                    .hint("review the handout, then update `reviewed` and `next-review`"),
+            );
+        }
+        if handout.meta.reviewed.is_some_and(|r| next < r) {
+            found.push(
+                Diagnostic::warning(&handout.path, "review", format!("next-review {next} comes before `reviewed`"))
+                    .at(at),
+            );
+        }
+    }
+    found
+}
+
+/// Translations keep their original's sections; a translation older than its original's last
+/// review may be out of date.
+pub fn translations(translation: &Handout, handouts: &[&Handout]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    {
+        let Some(original_slug) = &translation.meta.translation_of else { return found };
+        let at = place_in_file(&translation.path, "translation-of");
+        let Some(original) = handouts.iter().find(|h| h.meta.slug == *original_slug) else {
+            found.push(
+                Diagnostic::warning(
+                    &translation.path,
+                    "translation",
+                    format!("the original `{original_slug}` is not among the handouts checked"),
+                )
+                .at(at)
+                .hint("check the folder that holds both, or fix `translation-of`"),
+            );
+            return found;
+        };
+        for section in &original.sections {
+            if translation.section(&section.id).is_none() {
+                found.push(
+                    Diagnostic::error(
+                        &translation.path,
+                        "translation",
+                        format!("section `{}` of the original is missing", section.id),
+                    )
+                    .at(at)
+                    .hint(format!("translate it, keeping its id: `## ... {{#{}}}`", section.id)),
+                );
+            }
+        }
+        if let (Some(own), Some(theirs)) = (translation.meta.reviewed, original.meta.reviewed)
+            && theirs > own
+        {
+            found.push(
+                Diagnostic::warning(
+                    &translation.path,
+                    "translation",
+                    format!("the original was reviewed on {theirs}, after this translation ({own})"),
+                )
+                .at(at)
+                .hint("compare the two and update the translation"),
+            );
+        }
+    }
+    found
+}
+
+/// Images printed below 300 dpi at their size in each print profile look soft.
+pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
+    use crate::model::{FormatOptions, Layout, Paper};
+    let mut found = Vec::new();
+    for profile in &handout.profiles {
+        let FormatOptions::Pdf(options) = &profile.options else { continue };
+        let page_width: f64 = match options.paper {
+            Paper::Letter | Paper::Legal => 8.5,
+            Paper::A4 => 8.27,
+            Paper::A5 => 5.83,
+        };
+        // Figures are set at 80% of the text column (see the template).
+        let column = match options.layout {
+            Layout::Trifold => 11.0 / 3.0 - 0.6,
+            Layout::Page if options.large_print => page_width - 1.8,
+            Layout::Page => (page_width - 1.5) / f64::from(options.columns),
+        };
+        let printed_inches = column * 0.8;
+        for section in &handout.sections {
+            for image in crate::model::images_in(&section.blocks) {
+                let Ok((width, _)) = crate::images::dimensions(&image.path) else { continue };
+                let dpi = f64::from(width) / printed_inches;
+                if dpi < 300.0 {
+                    found.push(
+                        Diagnostic::warning(
+                            &handout.path,
+                            "image",
+                            format!("image `{}` prints at {dpi:.0} dpi, below 300", image.src),
+                        )
+                        .at(place_in_file(&handout.path, &image.src))
+                        .hint(format!("use an image at least {:.0} pixels wide", (printed_inches * 300.0).ceil()))
+                        .profile(&profile.name),
+                    );
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Every check above, for each handout in order (reading level is `check`'s alone: it needs
+/// the profiles' selections).
+pub fn review(handouts: &[&Handout]) -> Vec<Vec<Diagnostic>> {
+    let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    });
+    let today = crate::model::Date::from_unix(now);
+    handouts
+        .iter()
+        .map(|handout| {
+            let mut found = translations(handout, handouts);
+            found.extend(sources(handout));
+            found.extend(contact_and_dates(handout, today));
+            found.extend(image_resolution(handout));
+            found
+        })
+        .collect()
+}

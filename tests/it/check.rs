@@ -87,7 +87,7 @@ fn check_warns_above_max_grade_with_the_hardest_sentences() {
     dir.write("handout.toml", "max-grade = 8\n");
     dir.write(
         "content/x.md",
-        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"epub\"\n+++\nSleep helps. You feel better. Rest is good.\n\n## Hard {#hard}\n\nNotwithstanding the multifactorial pathophysiological considerations, clinicians should individualize pharmacotherapeutic interventions. Psychotherapeutic modalities demonstrate considerable effectiveness. Comorbidity complicates diagnostic categorization.\n",
+        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n[outputs.p]\nformat = \"epub\"\n+++\nSleep helps. You feel better. Rest is good.\n\n## Hard {#hard}\n\nNotwithstanding the multifactorial pathophysiological considerations, clinicians should individualize pharmacotherapeutic interventions. Psychotherapeutic modalities demonstrate considerable effectiveness. Comorbidity complicates diagnostic categorization.\n",
     );
     let run = dir.run(&["check"]);
     run.success();
@@ -100,7 +100,7 @@ fn check_warns_above_max_grade_with_the_hardest_sentences() {
     assert!(run.stderr.contains("pharmacotherapeutic"), "{}", run.stderr);
     assert!(!run.stderr.contains("the introduction reads"), "{}", run.stderr);
     // Easy text passes.
-    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n+++\nSleep helps. You feel better. Rest is good. Call us if you need help.\n");
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n+++\nSleep helps. You feel better. Rest is good. Call us if you need help.\n");
     let run = dir.run(&["check"]);
     assert!(!run.stderr.contains("reading-level"), "{}", run.stderr);
 }

@@ -185,7 +185,7 @@ fn section_links_mail_links_and_a_references_section_are_valid() {
     let dir = Dir::new();
     dir.write(
         "content/x.md",
-        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.book]\nformat = \"epub\"\n+++\nSee [the tips](#tips) or mail <nurse@example.org>.\n\n## Tips\n\nBack to [the start](#intro).\n\n## References\n\nA section an author called References.\n",
+        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n[outputs.book]\nformat = \"epub\"\n+++\nSee [the tips](#tips) or mail <nurse@example.org>.\n\n## Tips\n\nBack to [the start](#intro).\n\n## References\n\nA section an author called References.\n",
     );
     dir.run(&["build"]).success();
     let (_, files) = unzip(&dir.read("dist/x/book.epub"));

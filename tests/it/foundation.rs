@@ -414,7 +414,7 @@ fn citations_are_numbered_by_first_use_within_the_profile() {
         .collect();
     dir.write(
         "content/x.md",
-        &format!("+++\ntitle = \"x\"\nsummary = \"s\"\n{sources}[contact]\nphone = \"1\"\n[outputs.all]\nformat = \"epub\"\n[outputs.reversed]\nformat = \"epub\"\nsections = [\"two\", \"one\"]\n+++\n\n## One\n\nFirst [@b; @a], then [@b].\n\n## Two\n\nLater [@c].\n"),
+        &format!("+++\ntitle = \"x\"\nsummary = \"s\"\n{sources}[contact]\nphone = \"988\"\n[outputs.all]\nformat = \"epub\"\n[outputs.reversed]\nformat = \"epub\"\nsections = [\"two\", \"one\"]\n+++\n\n## One\n\nFirst [@b; @a], then [@b].\n\n## Two\n\nLater [@c].\n"),
     );
     let loaded = handout::load(&[dir.path().join("content/x.md")]).unwrap();
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
@@ -462,11 +462,11 @@ fn duplicate_slugs_refuse_both_handouts() {
     let dir = Dir::new();
     dir.write(
         "content/a.md",
-        "+++\ntitle = \"A\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"1\"\n+++\nx\n",
+        "+++\ntitle = \"A\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"988\"\n+++\nx\n",
     );
     dir.write(
         "content/b.md",
-        "+++\ntitle = \"B\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"1\"\n+++\nx\n",
+        "+++\ntitle = \"B\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"988\"\n+++\nx\n",
     );
     let run = dir.run(&["build"]);
     run.fails_with(1, "content/a.md:1:1: error[slug]: slug `same` is also used by content/b.md");
@@ -521,7 +521,7 @@ fn toml_mistakes_get_plain_hints() {
 fn unchanged_handouts_are_not_rebuilt() {
     let dir = Dir::new();
     for name in ["a", "b", "c"] {
-        dir.write(&format!("content/{name}.md"), &format!("+++\ntitle = \"{name}\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.t]\nformat = \"sms\"\n+++\nx\n"));
+        dir.write(&format!("content/{name}.md"), &format!("+++\ntitle = \"{name}\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n[outputs.t]\nformat = \"sms\"\n+++\nx\n"));
     }
     let last_line = |run: &crate::util::Run| run.stdout.lines().last().unwrap_or_default().to_string();
     assert!(last_line(dir.run(&["build"]).success()).starts_with("built 9 files for 3 handouts"));

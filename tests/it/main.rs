@@ -9,4 +9,5 @@ mod foundation;
 mod hostile;
 mod languages;
 mod pdf;
+mod review;
 mod sms;

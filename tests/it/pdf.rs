@@ -207,7 +207,7 @@ fn citations_none_leaves_no_space_before_the_full_stop() {
 #[test]
 fn characters_no_font_has_are_an_error_naming_them() {
     let dir = Dir::new();
-    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"pdf\"\naccessible = false\n+++\nFine text.\n\nSleep well: 良好的睡眠 \u{2713}\n");
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n[outputs.p]\nformat = \"pdf\"\naccessible = false\n+++\nFine text.\n\nSleep well: 良好的睡眠 \u{2713}\n");
     let run = dir.run(&["build"]);
     run.fails_with(
         1,
@@ -228,7 +228,7 @@ fn the_logo_and_images_are_placed_with_alt_text() {
     dir.write_png("assets/logo.png", 120, 60, [31, 95, 115]);
     dir.write_png("assets/chart.png", 600, 400, [200, 120, 40]);
     dir.write("handout.toml", "organisation = \"Riverside Clinic\"\nlogo = \"assets/logo.png\"\n");
-    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"1\"\n[outputs.p]\nformat = \"pdf\"\n+++\nText.\n\n![A bar chart of sleep hours](../assets/chart.png)\n");
+    dir.write("content/x.md", "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n[outputs.p]\nformat = \"pdf\"\n+++\nText.\n\n![A bar chart of sleep hours](../assets/chart.png)\n");
     dir.run(&["build"]).success();
     let Some(()) = tools() else { return };
     let Some(_) = crate::util::tool("pdfimages", &["-v"]) else { return };
