@@ -74,6 +74,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Check { paths, json, deny, font_path } => {
             let loaded = handout::load(&paths)?;
             let mut diagnostics = handout::check(&loaded, &handout::Renderers::new(&font_path));
+            // Grouped by file, each file's findings in the order found.
+            diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
             if deny.is_some() {
                 handout::deny_warnings(&mut diagnostics);
             }
