@@ -44,12 +44,8 @@ pub enum Command {
         /// Print the report as JSON (files written, handouts, up to date, findings) for scripts.
         #[arg(long)]
         json: bool,
-        /// `--deny warnings`: treat warnings as errors (the handout is not built).
-        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
-        deny: Option<String>,
-        /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
-        #[arg(long, value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        review: Review,
     },
     /// Parse and validate handouts without writing anything.
     ///
@@ -62,12 +58,8 @@ pub enum Command {
         /// hint, profile).
         #[arg(long)]
         json: bool,
-        /// `--deny warnings`: treat warnings as errors (exit 1).
-        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
-        deny: Option<String>,
-        /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
-        #[arg(long, value_name = "DIR")]
-        font_path: Vec<PathBuf>,
+        #[command(flatten)]
+        review: Review,
     },
     /// List handouts, their sections (id and title) and their output profiles.
     List {
@@ -87,4 +79,15 @@ pub enum Command {
         /// The new handout's slug: lower-case letters, digits and `-`, e.g. `sleep-hygiene`.
         slug: String,
     },
+}
+
+/// Options `build` and `check` share.
+#[derive(Debug, clap::Args)]
+pub struct Review {
+    /// `--deny warnings`: treat warnings as errors (exit 1; `build` writes nothing for that handout).
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+    pub deny: Option<String>,
+    /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
 }

@@ -26,17 +26,17 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, String> {
     match command {
-        Command::Build { paths, output, profile, quiet, force, json, deny, font_path } => {
+        Command::Build { paths, output, profile, quiet, force, json, review } => {
             let started = std::time::Instant::now();
             let loaded = handout::load(&paths)?;
             handout::check_profile_names(&loaded, &profile)?;
-            let renderers = handout::Renderers::new(&font_path);
+            let renderers = handout::Renderers::new(&review.font_path);
             let options = handout::BuildOptions {
                 out_dir: output,
                 profiles: profile,
                 force,
-                font_paths: font_path,
-                deny_warnings: deny.is_some(),
+                font_paths: review.font_path.clone(),
+                deny_warnings: review.deny.is_some(),
             };
             // A progress bar on a terminal, for more than a few handouts.
             let bar = (std::io::stderr().is_terminal() && !quiet && !json && loaded.handouts.len() > 4)
@@ -71,12 +71,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             Ok(exit(errors))
         }
-        Command::Check { paths, json, deny, font_path } => {
+        Command::Check { paths, json, review } => {
             let loaded = handout::load(&paths)?;
-            let mut diagnostics = handout::check(&loaded, &handout::Renderers::new(&font_path));
+            let mut diagnostics = handout::check(&loaded, &handout::Renderers::new(&review.font_path));
             // Grouped by file, each file's findings in the order found.
             diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
-            if deny.is_some() {
+            if review.deny.is_some() {
                 handout::deny_warnings(&mut diagnostics);
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
