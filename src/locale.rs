@@ -97,11 +97,6 @@ impl Strings {
         self.reviewed.replace("{date}", &self.month_year(date))
     }
 
-    /// "Page 1 of 2".
-    pub fn page_of(&self, page: impl std::fmt::Display, total: impl std::fmt::Display) -> String {
-        self.page_of.replace("{page}", &page.to_string()).replace("{total}", &total.to_string())
-    }
-
     /// The label of a call-out box.
     pub fn callout(&self, kind: CalloutKind) -> &str {
         match kind {

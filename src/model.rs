@@ -345,8 +345,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Pdf, Format::Epub, Format::Sms];
-
     pub fn name(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",

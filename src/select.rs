@@ -31,10 +31,6 @@ pub struct Reference {
 }
 
 impl Reference {
-    pub fn text(&self) -> String {
-        cite::plain(&self.runs)
-    }
-
     /// The anchor id renderers give this entry, e.g. `ref-kerig2016`.
     pub fn anchor(&self) -> String {
         format!("ref-{}", anchor_safe(&self.key))
@@ -69,10 +65,6 @@ impl<'a> Selection<'a> {
     /// The marker to print for a citation of `keys`; `None` when the profile prints none.
     pub fn marker(&self, keys: &[String]) -> Option<&Marker> {
         self.markers.get(keys)
-    }
-
-    pub fn reference(&self, key: &str) -> Option<&Reference> {
-        self.references.iter().find(|r| r.key == key)
     }
 }
 

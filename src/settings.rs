@@ -137,7 +137,7 @@ impl ProfileTable {
     ) -> Option<Profile> {
         let err_count = errors.len();
         let format = self.format.get_ref().as_str();
-        let format_keys: [(&str, &str, Option<usize>); 14] = [
+        let format_keys: [(&str, &str, Option<usize>); 13] = [
             ("paper", "pdf", self.paper.as_ref().map(|s| s.span().start)),
             ("layout", "pdf", self.layout.as_ref().map(|s| s.span().start)),
             ("columns", "pdf", self.columns.as_ref().map(|s| s.span().start)),
@@ -151,7 +151,6 @@ impl ProfileTable {
             ("encoding", "sms", self.encoding.as_ref().map(|s| s.span().start)),
             ("include-url", "sms", self.include_url.as_ref().map(|s| s.span().start)),
             ("opt-out", "sms", self.opt_out.as_ref().map(|s| s.span().start)),
-            ("format", format, None),
         ];
         if !["pdf", "epub", "sms"].contains(&format) {
             let mut d = at.error(&self.format, "profile", format!("unknown format `{format}` in profile `{name}`"));

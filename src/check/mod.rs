@@ -77,9 +77,7 @@ pub fn reading_level(handout: &Handout, selections: &[Selection], max_grade: Opt
 
 /// Line and column of the first `needle` in a file (1:1 when it is not there).
 pub fn place_in_file(path: &std::path::Path, needle: &str) -> (usize, usize) {
-    let Ok(text) = std::fs::read_to_string(path) else { return (1, 1) };
-    let source = crate::diagnostic::SourceText::new(path, text);
-    source.text.find(needle).map_or((1, 1), |offset| source.line_col(offset))
+    crate::diagnostic::place_in_file(path, |text| text.find(needle))
 }
 
 /// Sources: defined but never cited (warning), DOIs and PMIDs that are not well formed (error).

@@ -153,7 +153,8 @@ impl Renderer for PdfRenderer {
         if !missing.is_empty() {
             let listed: Vec<String> = missing.iter().take(8).map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
             let more = if missing.len() > 8 { format!(" and {} more", missing.len() - 8) } else { String::new() };
-            let at = handout_source_place(&handout.path, &missing);
+            // The first of them the author typed (1:1 when they come from interface strings).
+            let at = crate::diagnostic::place_in_file(&handout.path, |text| text.find(missing.as_slice()));
             return Err(vec![error(format!(
                 "no font has these characters, which would print as empty boxes: {}{more} (fonts tried: {})",
                 listed.join(", "),
@@ -229,14 +230,6 @@ fn missing_glyphs(document: &PagedDocument) -> Vec<char> {
         walk(&page.frame, &mut found);
     }
     found
-}
-
-/// Line and column of the first of `chars` in the handout's file (1:1 when none is there,
-/// e.g. when they come from interface strings).
-fn handout_source_place(path: &Path, chars: &[char]) -> (usize, usize) {
-    let Ok(text) = std::fs::read_to_string(path) else { return (1, 1) };
-    let source = crate::diagnostic::SourceText::new(path, text);
-    source.text.find(chars).map_or((1, 1), |offset| source.line_col(offset))
 }
 
 /// The project's own template, else the embedded one.
