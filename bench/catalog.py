@@ -2,7 +2,7 @@
 """Whole-process benchmark of `handout build` on generated catalogs, against Pandoc.
 
 Generates N synthetic handouts (about 1,000 words, 16 citations from a shared .bib, a table,
-an image), then times, on the same files in one run:
+an image; no two share a paragraph), then times, on the same files in one run:
   - handout build: cold (no dist/), warm (nothing changed), after changing one handout;
   - handout on the sample handout, all default profiles (PDF + EPUB + SMS), whole process;
   - Pandoc 2/3 `--citeproc` to EPUB on the sample, and Pandoc + WeasyPrint to PDF.
@@ -29,6 +29,30 @@ def png(width, height):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+# Words slipped into the prose so that no two handouts share a paragraph: a real catalog's
+# handouts differ, and Typst would otherwise reuse the layout of identical paragraphs.
+FILLERS = ["really", "simply", "surely", "mostly", "gently", "slowly", "often", "also", "still", "truly",
+           "calmly", "partly", "nearly", "safely", "kindly", "fully"]
+
+
+def vary(text, seed):
+    """The handout's text with two filler words slipped between plain words of each prose line."""
+    import random
+    rng = random.Random(seed)
+    front_end = text.index("\n+++", 3)
+    head, body = text[:front_end], text[front_end:]
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip() or line.lstrip()[:1] in "#|!>[<+":
+            continue
+        words = line.split(" ")
+        spots = [j for j in range(1, len(words)) if words[j - 1].isalpha() and words[j].isalpha()]
+        for j in sorted(rng.sample(spots, min(2, len(spots))), reverse=True):
+            words.insert(j, rng.choice(FILLERS))
+        lines[i] = " ".join(words)
+    return head + "\n".join(lines)
+
+
 def make_catalog(root, n):
     sample = open(os.path.join(REPO, "content", "emotional-numbness.md"), encoding="utf-8").read()
     os.makedirs(os.path.join(root, "content"), exist_ok=True)
@@ -42,7 +66,7 @@ def make_catalog(root, n):
         text = sample.replace('title = "Emotional Numbness"', f'title = "Emotional Numbness {i}"\nslug = "handout-{i:04}"')
         text = text.replace("## Signs to watch for", figure + "\n## Signs to watch for", 1)
         with open(os.path.join(root, "content", f"handout-{i:04}.md"), "w", encoding="utf-8") as f:
-            f.write(text)
+            f.write(vary(text, i))
 
 
 PEAK_MB = {}

@@ -40,11 +40,21 @@ pub fn family_of(file: &str) -> &'static str {
     }
 }
 
-/// A font file's bytes, shared without copying.
-#[derive(Debug, Clone)]
+/// A font file: its name and its bytes.
+#[derive(Clone)]
 pub struct FontFile {
     pub name: String,
-    pub bytes: Arc<Vec<u8>>,
+    pub bytes: FontBytes,
+}
+
+/// A font's bytes, shared without copying: embedded in the binary or read from a folder.
+#[derive(Clone)]
+pub struct FontBytes(Arc<dyn AsRef<[u8]> + Send + Sync>);
+
+impl AsRef<[u8]> for FontBytes {
+    fn as_ref(&self) -> &[u8] {
+        (*self.0).as_ref()
+    }
 }
 
 macro_rules! embed {
@@ -68,7 +78,10 @@ const EMBEDDED: &[(&str, &[u8])] = embed!(
 
 /// The embedded fonts.
 pub fn embedded() -> Vec<FontFile> {
-    EMBEDDED.iter().map(|(name, bytes)| FontFile { name: name.to_string(), bytes: Arc::new(bytes.to_vec()) }).collect()
+    EMBEDDED
+        .iter()
+        .map(|&(name, bytes)| FontFile { name: name.to_string(), bytes: FontBytes(Arc::new(bytes)) })
+        .collect()
 }
 
 /// Font files (`.ttf`, `.otf`, `.ttc`, `.otc`) directly in `dir`, sorted by name.
@@ -83,7 +96,7 @@ pub fn in_folder(dir: &Path) -> std::io::Result<Vec<FontFile>> {
         if is_font && path.is_file() {
             files.push(FontFile {
                 name: path.file_name().unwrap_or_default().to_string_lossy().to_string(),
-                bytes: Arc::new(std::fs::read(&path)?),
+                bytes: FontBytes(Arc::new(std::fs::read(&path)?)),
             });
         }
     }

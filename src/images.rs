@@ -12,22 +12,9 @@ pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Decodes the image at `path`, guessing the format from its content, not its name.
 pub fn decode(path: &Path) -> Result<DynamicImage, String> {
-    let open = || -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
-        let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
-        let reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
-        if reader.format().is_none() {
-            return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
-        }
-        Ok(reader)
-    };
     // The header first: a huge image is refused before any pixel is decompressed.
-    let (width, height) = open()?
-        .into_dimensions()
-        .map_err(|e| format!("it cannot be read (damaged, or not what it claims to be): {e}"))?;
-    if width > MAX_SIDE || height > MAX_SIDE {
-        return Err(format!("it is {width} × {height} pixels, over the limit of {MAX_SIDE} a side; scale it down"));
-    }
-    let mut reader = open()?;
+    check_header(path)?;
+    let mut reader = open(path)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -41,16 +28,32 @@ pub fn decode(path: &Path) -> Result<DynamicImage, String> {
     })
 }
 
-/// Width and height from the image's header, without decoding it.
-pub fn dimensions(path: &Path) -> Result<(u32, u32), String> {
-    ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| e.to_string())?
+/// Width and height from the header of an image in a known format, within the size limits;
+/// no pixel is decoded.
+pub fn check_header(path: &Path) -> Result<(u32, u32), String> {
+    let (width, height) = open(path)?
         .into_dimensions()
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("it cannot be read (damaged, or not what it claims to be): {e}"))?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(format!("it is {width} × {height} pixels, over the limit of {MAX_SIDE} a side; scale it down"));
+    }
+    Ok((width, height))
 }
 
-/// Encodes an image as PNG.
+fn open(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
+    let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
+    let reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
+    if reader.format().is_none() {
+        return Err("it is not an image in a known format (PNG, JPEG, GIF or WebP)".into());
+    }
+    Ok(reader)
+}
+
+/// The format the file's first bytes say it is, whatever its name.
+pub fn sniff(path: &Path) -> Option<image::ImageFormat> {
+    ImageReader::open(path).and_then(|r| r.with_guessed_format()).ok()?.format()
+}
+
 /// Encodes an image as PNG with fast compression: covers and converted images are flat
 /// colours and text, which compress well anyway.
 pub fn to_png(image: &DynamicImage) -> Result<Vec<u8>, String> {

@@ -225,10 +225,7 @@ pub fn build(
     for (index, _) in &loaded.handouts {
         caches.entry(out_dir_of(*index)).or_insert_with_key(|dir| output::read_cache(dir));
     }
-    // Typst's layout recurses deeply: worker threads get the main thread's stack size and more
-    // (rayon's default 2 MiB overflowed on catalogs).
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool");
-    let results: Vec<_> = pool.install(|| {
+    let results: Vec<_> = with_deep_stacks(|| {
         loaded
             .handouts
             .par_iter()
@@ -245,6 +242,11 @@ pub fn build(
                 if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
                     progress();
                     return (out_dir, inputs, None);
+                }
+                let broken_images = check::images(handout);
+                if !broken_images.is_empty() {
+                    progress();
+                    return (out_dir, inputs, Some(Err(broken_images)));
                 }
                 // All of a handout's outputs, or none; its profiles render in parallel too.
                 let rendered: Vec<_> = handout
@@ -275,7 +277,7 @@ pub fn build(
                         Ok(()) => written.push((
                             display_path(&path),
                             artifact.file_name,
-                            output::Fingerprint::of(&artifact.bytes),
+                            output::stamp(&path).unwrap_or_default(),
                         )),
                         Err(e) => failures.push(Diagnostic::error(
                             display_path(&path),
@@ -297,9 +299,9 @@ pub fn build(
             Some(Err(errors)) => report.diagnostics.extend(errors),
             Some(Ok(written)) => {
                 let mut entry = output::CacheEntry { inputs, outputs: BTreeMap::new() };
-                for (path, name, fingerprint) in written {
+                for (path, name, stamp) in written {
                     report.written.push(path);
-                    entry.outputs.insert(name, fingerprint);
+                    entry.outputs.insert(name, stamp);
                 }
                 caches.get_mut(&out_dir).expect("a cache per output folder").insert(handout.meta.slug.clone(), entry);
                 changed.push(out_dir);
@@ -379,23 +381,43 @@ fn handout_fingerprint(handout: &Handout, project: &Project, project_print: &str
 /// Renders every profile without writing anything, to report what a build would refuse, and
 /// adds the reviewer's checks (reading level).
 pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let mut diagnostics = loaded.diagnostics.clone();
-    for (index, handout) in &loaded.handouts {
-        let project = &loaded.projects[*index];
-        let mut selections = Vec::new();
-        for profile in &handout.profiles {
-            if let Err(errors) = renderers.render(handout, profile, project) {
-                diagnostics.extend(errors);
-            }
-            if let Ok(selection) = select::select(handout, profile, &renderers.styles) {
-                selections.push(selection);
-            }
-        }
-        diagnostics.extend(check::reading_level(handout, &selections, project.settings.max_grade));
-    }
+    let found: Vec<Vec<Diagnostic>> = with_deep_stacks(|| {
+        loaded
+            .handouts
+            .par_iter()
+            .map(|(index, handout)| {
+                let project = &loaded.projects[*index];
+                let mut found = check::images(handout);
+                if !found.is_empty() {
+                    return found;
+                }
+                let mut selections = Vec::new();
+                for profile in &handout.profiles {
+                    if let Err(errors) = renderers.render(handout, profile, project) {
+                        found.extend(errors);
+                    }
+                    if let Ok(selection) = select::select(handout, profile, &renderers.styles) {
+                        selections.push(selection);
+                    }
+                }
+                found.extend(check::reading_level(handout, &selections, project.settings.max_grade));
+                found
+            })
+            .collect()
+    });
+    diagnostics.extend(found.into_iter().flatten());
     diagnostics
         .extend(check::review(&loaded.handouts.iter().map(|(_, h)| h).collect::<Vec<_>>()).into_iter().flatten());
     diagnostics
+}
+
+/// Runs `work` on a thread pool (one thread per core) whose threads have room for Typst's
+/// deeply recursive layout: rayon's default 2 MiB stacks overflowed on catalogs.
+fn with_deep_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool");
+    pool.install(work)
 }
 
 /// `--deny warnings`: every warning becomes an error.

@@ -8,6 +8,11 @@ use handout::cli::{Cli, Command};
 use handout::diagnostic::Diagnostic;
 use handout::model::Format;
 
+/// Typst allocates heavily; over a catalog mimalloc spends far less time in the allocator
+/// than the system's (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Content problems: the files need fixing.
 const EXIT_CONTENT: u8 = 1;
 /// Usage problems: the command line needs fixing.

@@ -237,6 +237,9 @@ pub struct Image {
     pub src: String,
     pub alt: String,
     pub title: Option<String>,
+    /// Line and column of the image in the handout, for problems found when it is decoded.
+    #[serde(skip)]
+    pub at: (usize, usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -27,7 +27,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    temp.as_file().sync_all()?;
+    // Not synced to disk (as cargo and typst do not): the rename alone keeps a killed build
+    // from leaving a partial file, and syncing each file kept the cores waiting on the disk.
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -78,17 +79,13 @@ impl Fingerprint {
     pub fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
-
-    pub fn of(bytes: &[u8]) -> String {
-        Fingerprint::default().add(bytes).hex()
-    }
 }
 
 /// What the last build of a handout read and wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CacheEntry {
     pub inputs: String,
-    /// Output file name → fingerprint of its bytes.
+    /// Output file name → its [`stamp`] when it was written.
     pub outputs: std::collections::BTreeMap<String, String>,
 }
 
@@ -106,12 +103,21 @@ pub fn write_cache(out_dir: &Path, cache: &Cache) -> std::io::Result<()> {
     write_atomic(&out_dir.join(CACHE_FILE), &serde_json::to_vec_pretty(cache).expect("cache serializes"))
 }
 
-/// Whether the outputs recorded in `entry` are still on disk, unchanged.
+/// A written file's size and modification time (to the nanosecond): an output that is edited,
+/// replaced or deleted no longer matches, and checking costs a `stat`, not a read.
+pub fn stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+}
+
+/// Whether the outputs recorded in `entry` are still on disk, as they were written.
 pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry) -> bool {
     !entry.outputs.is_empty()
-        && entry.outputs.iter().all(|(name, hash)| {
-            std::fs::read(output_path(out_dir, slug, name)).is_ok_and(|b| Fingerprint::of(&b) == *hash)
-        })
+        && entry
+            .outputs
+            .iter()
+            .all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
 }
 
 /// Where a handout's output for a profile goes: `DIR/<slug>/<file>`.

@@ -246,7 +246,7 @@ pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
         let printed_inches = column * 0.8;
         for section in &handout.sections {
             for image in crate::model::images_in(&section.blocks) {
-                let Ok((width, _)) = crate::images::dimensions(&image.path) else { continue };
+                let Ok((width, _)) = crate::images::check_header(&image.path) else { continue };
                 let dpi = f64::from(width) / printed_inches;
                 if dpi < 300.0 {
                     found.push(
@@ -255,11 +255,32 @@ pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
                             "image",
                             format!("image `{}` prints at {dpi:.0} dpi, below 300", image.src),
                         )
-                        .at(place_in_file(&handout.path, &image.src))
+                        .at(image.at)
                         .hint(format!("use an image at least {:.0} pixels wide", (printed_inches * 300.0).ceil()))
                         .profile(&profile.name),
                     );
                 }
+            }
+        }
+    }
+    found
+}
+
+/// Images whose pixels do not decode within the limits (damaged, truncated, or not what
+/// their header says). Loading read only their headers; this runs before a handout is built.
+pub fn images(handout: &Handout) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found = Vec::new();
+    for section in &handout.sections {
+        for image in crate::model::images_in(&section.blocks) {
+            let is_svg = image.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+            if is_svg || !seen.insert(&image.path) {
+                continue;
+            }
+            if let Err(why) = crate::images::decode(&image.path) {
+                found.push(
+                    Diagnostic::error(&handout.path, "path", format!("image `{}`: {why}", image.src)).at(image.at),
+                );
             }
         }
     }
@@ -273,8 +294,9 @@ pub fn review(handouts: &[&Handout]) -> Vec<Vec<Diagnostic>> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
     });
     let today = crate::model::Date::from_unix(now);
+    use rayon::prelude::*;
     handouts
-        .iter()
+        .par_iter()
         .map(|handout| {
             let mut found = translations(handout, handouts);
             found.extend(sources(handout));

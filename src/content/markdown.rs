@@ -464,7 +464,11 @@ impl Builder<'_, '_> {
             return None;
         }
         match (self.resolve_image)(&src) {
-            Ok(path) => Some(Image { path, src, alt, title: (!title.is_empty()).then_some(title) }),
+            Ok(path) => {
+                // At the path as written, which is what a problem with the file is about.
+                let at = self.source.line_col(offset + self.source.text[offset..].find(&src).unwrap_or(0));
+                Some(Image { path, src, alt, title: (!title.is_empty()).then_some(title), at })
+            }
             Err(why) => {
                 self.errors.push(self.source.error_at(offset, "path", format!("image `{src}`: {why}")));
                 None

@@ -398,12 +398,14 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     Ok((handout, errors))
 }
 
-/// The image once it decodes within the limits (SVG is passed to the renderers as it is).
+/// The image once its header says it is an image within the size limits (SVG is passed to
+/// the renderers as it is). Its pixels are decoded before a build uses it (`check::images`),
+/// so that an unchanged handout is not decoded again.
 fn checked_image(path: PathBuf) -> Result<PathBuf, String> {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
         return Ok(path);
     }
-    crate::images::decode(&path).map(|_| path)
+    crate::images::check_header(&path).map(|_| path)
 }
 
 /// In right-to-left text, the bidi algorithm reorders the groups of "1-800-555-0100" after an

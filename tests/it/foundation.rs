@@ -544,6 +544,11 @@ fn unchanged_handouts_are_not_rebuilt() {
     // A deleted output is written again.
     std::fs::remove_file(dir.path().join("dist/c/t.json")).unwrap();
     assert!(dir.run(&["build"]).success().stdout.contains("dist/c/t.json"));
+    // An output edited by hand is written again, and only it.
+    dir.write("dist/a/t.txt", "edited\n");
+    let run = dir.run(&["build"]);
+    assert!(last_line(run.success()).starts_with("built 3 files for 3 handouts"), "{}", run.stdout);
+    assert_ne!(dir.read_text("dist/a/t.txt"), "edited\n");
     // The project's settings changed: everything is rebuilt; --force rebuilds regardless.
     dir.write("handout.toml", "organisation = \"Clinic\"\n");
     assert!(last_line(dir.run(&["build"]).success()).starts_with("built 9 files"));

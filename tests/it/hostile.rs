@@ -34,8 +34,35 @@ fn every_bad_input_in_the_corpus_fails_with_a_located_error() {
     }
 }
 
+#[test]
+fn an_image_damaged_past_its_header_is_found_by_check_and_build_at_its_place() {
+    let dir = Dir::new();
+    dir.write_png("assets/chart.png", 400, 300, [0, 90, 120]);
+    // The header still reads (400 × 300), but the pixels stop halfway.
+    let png = dir.read("assets/chart.png");
+    std::fs::write(dir.path().join("assets/chart.png"), &png[..png.len() / 2]).unwrap();
+    dir.write(
+        "content/x.md",
+        "+++\ntitle = \"x\"\nsummary = \"s\"\n[contact]\nphone = \"988\"\n+++\nText.\n\n![A chart](../assets/chart.png)\n",
+    );
+    for command in ["check", "build"] {
+        dir.run(&[command]).fails_with(
+            1,
+            "content/x.md:9:12: error[path]: image `../assets/chart.png`: it cannot be decoded (damaged, or not what it claims to be)",
+        );
+    }
+    assert!(dir.files("dist").iter().all(|f| f.ends_with(".handout-cache")), "{:?}", dir.files("dist"));
+}
+
+/// Every output under `dist/`; the build cache is left out, since it records when each output
+/// was written.
 fn snapshot(dir: &Dir) -> BTreeMap<String, Vec<u8>> {
-    dir.files("dist").into_iter().map(|f| (f.clone(), dir.read(&f))).collect()
+    assert!(dir.path().join("dist/.handout-cache").is_file(), "no build cache in {:?}", dir.files("dist"));
+    dir.files("dist")
+        .into_iter()
+        .filter(|f| !f.ends_with(".handout-cache"))
+        .map(|f| (f.clone(), dir.read(&f)))
+        .collect()
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The booklet's cover, and the images it carries.
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use crate::images;
 use crate::render::epub::xhtml::escape;
@@ -14,20 +15,22 @@ pub fn load(path: &Path) -> Result<Vec<u8>, String> {
     images::to_png(&image)
 }
 
-/// An image for the book: PNG, JPEG and GIF keep their bytes once they decode; other formats
-/// become PNG. Returns the bytes and the media type.
+/// An image for the book under its name from [`book_image_extension`]: PNG, JPEG and GIF
+/// keep their bytes (they were decoded within the limits when the handout was loaded);
+/// other formats become PNG. Returns the bytes and the media type.
+///
+/// [`book_image_extension`]: crate::render::epub::xhtml::book_image_extension
 pub fn book_image(path: &Path, name: &str) -> Result<(Vec<u8>, &'static str), String> {
-    if name.ends_with(".svg") {
-        return Ok((std::fs::read(path).map_err(|e| format!("image {}: {e}", path.display()))?, "image/svg+xml"));
-    }
-    let image = images::decode(path).map_err(|why| format!("image {}: {why}", path.display()))?;
+    let read = || std::fs::read(path).map_err(|e| format!("image {}: {e}", path.display()));
     Ok(match name.rsplit('.').next() {
-        Some("jpg") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/jpeg"),
-        Some("gif") => (std::fs::read(path).map_err(|e| e.to_string())?, "image/gif"),
-        _ if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) => {
-            (std::fs::read(path).map_err(|e| e.to_string())?, "image/png")
+        Some("svg") => (read()?, "image/svg+xml"),
+        Some("jpg") => (read()?, "image/jpeg"),
+        Some("gif") => (read()?, "image/gif"),
+        _ if images::sniff(path) == Some(image::ImageFormat::Png) => (read()?, "image/png"),
+        _ => {
+            let image = images::decode(path).map_err(|why| format!("image {}: {why}", path.display()))?;
+            (images::to_png(&image)?, "image/png")
         }
-        _ => (images::to_png(&image)?, "image/png"),
     })
 }
 
@@ -39,9 +42,9 @@ pub fn generate(
     organisation: Option<&str>,
     color: &str,
 ) -> Result<Vec<u8>, String> {
+    // White on nothing: the brand colour is put in at the end, through the palette.
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\n<rect width=\"100%\" height=\"100%\" fill=\"{}\"/>\n<rect x=\"100\" y=\"300\" width=\"160\" height=\"16\" fill=\"#ffffff\"/>\n",
-        escape(color)
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\n<rect x=\"100\" y=\"300\" width=\"160\" height=\"16\" fill=\"#ffffff\"/>\n"
     );
     let (title_size, title_lines) = fit(title, 120.0, 6);
     let mut y = 360.0 + title_size;
@@ -67,15 +70,51 @@ pub fn generate(
     }
     svg.push_str("</svg>\n");
 
-    let mut options = usvg::Options::default();
-    for font in crate::fonts::embedded() {
-        options.fontdb_mut().load_font_data(font.bytes.as_ref().clone());
-    }
+    let options = usvg::Options { fontdb: cover_fonts(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("cover: {e}"))?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cover: no pixmap")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let rgba = image::RgbaImage::from_raw(WIDTH, HEIGHT, pixmap.take()).ok_or("cover: bad pixmap size")?;
-    images::to_png(&image::DynamicImage::ImageRgba8(rgba).to_rgb8().into())
+    let coverage: Vec<u8> = pixmap.data().chunks_exact(4).map(|pixel| pixel[3]).collect();
+    indexed_png(&coverage, palette(color))
+}
+
+/// The brand colour mixed with white in 256 steps: everything on the cover is white text
+/// over the colour, so each pixel is one of these, chosen by how much of it is covered.
+fn palette(color: &str) -> Vec<u8> {
+    // `brand-color` was checked when the project was loaded.
+    let brand = crate::settings::parse_hex_color(color).unwrap_or_default();
+    (0..=255u16)
+        .flat_map(|covered| brand.map(|c| (u16::from(c) + (255 - u16::from(c)) * covered / 255) as u8))
+        .collect()
+}
+
+/// An 8-bit palette PNG: a third of the pixels of RGB to compress, and smaller files.
+fn indexed_png(indices: &[u8], palette: Vec<u8>) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Adaptive);
+    encoder.set_palette(palette);
+    let mut writer = encoder.write_header().map_err(|e| format!("cover: {e}"))?;
+    writer.write_image_data(indices).map_err(|e| format!("cover: {e}"))?;
+    writer.finish().map_err(|e| format!("cover: {e}"))?;
+    Ok(out)
+}
+
+/// The embedded fonts, loaded once per process for every cover.
+fn cover_fonts() -> Arc<usvg::fontdb::Database> {
+    static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut fonts = usvg::fontdb::Database::new();
+            for font in crate::fonts::embedded() {
+                fonts.load_font_source(usvg::fontdb::Source::Binary(Arc::new(font.bytes)));
+            }
+            Arc::new(fonts)
+        })
+        .clone()
 }
 
 fn text_line(text: &str, y: f64, size: f64, weight: u16) -> String {

@@ -4,6 +4,7 @@
 mod cover;
 mod xhtml;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
 
@@ -122,7 +123,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
                 font.name
             );
             builder
-                .add_resource(format!("fonts/{}", font.name), Cursor::new(font.bytes.as_ref().clone()), "font/ttf")
+                .add_resource(format!("fonts/{}", font.name), Cursor::new(font.bytes), "font/ttf")
                 .map_err(|e| e.to_string())?;
         }
     }
@@ -138,7 +139,10 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
             &handout.brand.color,
         )?,
     };
-    builder.add_cover_image("images/cover.png", Cursor::new(cover_png), "image/png").map_err(|e| e.to_string())?;
+    // Images are compressed already: epub-builder, which deflates every file, lists them
+    // empty and `repack` stores their bytes.
+    let mut images = vec![("OEBPS/images/cover.png".to_string(), cover_png)];
+    builder.add_cover_image("images/cover.png", std::io::empty(), "image/png").map_err(|e| e.to_string())?;
     let cover_page = format!(
         "<section epub:type=\"cover\" class=\"cover\"><img src=\"images/cover.png\" alt=\"{}\"/></section>\n",
         escape(&meta.title)
@@ -151,7 +155,8 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         .map_err(|e| e.to_string())?;
     for (path, name) in &writer.images {
         let (bytes, mime) = cover::book_image(path, name)?;
-        builder.add_resource(name.as_str(), Cursor::new(bytes), mime).map_err(|e| e.to_string())?;
+        builder.add_resource(name.as_str(), std::io::empty(), mime).map_err(|e| e.to_string())?;
+        images.push((format!("OEBPS/{name}"), bytes));
     }
     for doc in &documents {
         let mut content =
@@ -164,7 +169,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     }
     let mut raw = Vec::new();
     builder.generate(&mut raw).map_err(|e| e.to_string())?;
-    repack(&raw, selection)
+    repack(&raw, selection, images)
 }
 
 /// The `<dc:*>` and `schema:` accessibility metadata (EPUB Accessibility 1.1), each only where true.
@@ -319,43 +324,56 @@ fn font_face(file: &str) -> (&'static str, u16, &'static str) {
 
 /// Rewrites epub-builder's zip with fixed entry times (`mimetype` first and stored) and
 /// mends the generated package files: 0.8.3 gives `dc:language` and `dc:creator` the same
-/// id, writes no `lang` on the navigation document and has no publisher key.
-fn repack(raw: &[u8], selection: &Selection) -> Result<Vec<u8>, String> {
-    let handout = selection.handout;
-    let meta = &handout.meta;
+/// id, writes no `lang` on the navigation document and has no publisher key. `images` (listed
+/// empty by epub-builder) are stored; the other entries are copied still compressed.
+fn repack(raw: &[u8], selection: &Selection, images: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
+    use zip::write::SimpleFileOptions;
+    use zip::{CompressionMethod, DateTime, ZipWriter};
+    let mut images: HashMap<String, Vec<u8>> = images.into_iter().collect();
+    let options = SimpleFileOptions::default().last_modified_time(DateTime::default()).unix_permissions(0o644);
     let mut archive = zip::ZipArchive::new(Cursor::new(raw)).map_err(|e| e.to_string())?;
-    let mut entries = Vec::new();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let add = |zip: &mut ZipWriter<_>, name: &str, method, bytes: &[u8]| -> Result<(), String> {
+        zip.start_file(name, options.compression_method(method)).map_err(|e| e.to_string())?;
+        zip.write_all(bytes).map_err(|e| e.to_string())
+    };
+    add(&mut zip, "mimetype", CompressionMethod::Stored, b"application/epub+zip")?;
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).map_err(|e| e.to_string())?;
         let name = file.name().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).map_err(|e| e.to_string())?;
         if name == "mimetype" {
             continue;
         }
-        if name == "OEBPS/content.opf" {
-            let text = String::from_utf8(data).map_err(|e| e.to_string())?;
-            let mut fixed = patch(&text, "<dc:language id=\"epub-creator-", "<dc:language id=\"epub-lang-")?;
-            if let Some(org) = &handout.brand.organisation {
-                fixed = patch(
-                    &fixed,
-                    "</dc:title>",
-                    &format!("</dc:title>\n    <dc:publisher>{}</dc:publisher>", escape(org)),
-                )?;
-            }
-            data = fixed.into_bytes();
-        } else if name == "OEBPS/nav.xhtml" {
-            let text = String::from_utf8(data).map_err(|e| e.to_string())?;
-            let attributes = format!(
-                "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{0}\" xml:lang=\"{0}\" dir=\"{1}\">",
-                escape(&meta.lang),
-                meta.direction.as_str()
-            );
-            data = patch(&text, "xmlns:epub=\"http://www.idpf.org/2007/ops\">", &attributes)?.into_bytes();
+        if let Some(bytes) = images.remove(&name) {
+            add(&mut zip, &name, CompressionMethod::Stored, &bytes)?;
+        } else if name == "OEBPS/content.opf" || name == "OEBPS/nav.xhtml" {
+            let mut text = String::new();
+            file.read_to_string(&mut text).map_err(|e| e.to_string())?;
+            let mended = mend_package_file(&name, &text, selection)?;
+            add(&mut zip, &name, CompressionMethod::Deflated, mended.as_bytes())?;
+        } else {
+            zip.raw_copy_file_touch(file, DateTime::default(), Some(0o644)).map_err(|e| e.to_string())?;
         }
-        entries.push((name, data));
     }
-    write_ocf(&entries).map_err(|e| e.to_string())
+    Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+fn mend_package_file(name: &str, text: &str, selection: &Selection) -> Result<String, String> {
+    let handout = selection.handout;
+    if name == "OEBPS/nav.xhtml" {
+        let attributes = format!(
+            "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{0}\" xml:lang=\"{0}\" dir=\"{1}\">",
+            escape(&handout.meta.lang),
+            handout.meta.direction.as_str()
+        );
+        return patch(text, "xmlns:epub=\"http://www.idpf.org/2007/ops\">", &attributes);
+    }
+    let mut fixed = patch(text, "<dc:language id=\"epub-creator-", "<dc:language id=\"epub-lang-")?;
+    if let Some(org) = &handout.brand.organisation {
+        fixed =
+            patch(&fixed, "</dc:title>", &format!("</dc:title>\n    <dc:publisher>{}</dc:publisher>", escape(org)))?;
+    }
+    Ok(fixed)
 }
 
 /// Replaces `from` once; fails loudly if epub-builder's output changed shape.
@@ -364,19 +382,4 @@ fn patch(text: &str, from: &str, to: &str) -> Result<String, String> {
         return Err(format!("internal: epub-builder output lacks `{from}`"));
     }
     Ok(text.replacen(from, to, 1))
-}
-
-/// A deterministic OCF zip: `mimetype` first and stored, fixed times and permissions.
-fn write_ocf(entries: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    use zip::{CompressionMethod, DateTime, ZipWriter};
-    let options = SimpleFileOptions::default().last_modified_time(DateTime::default()).unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    zip.start_file("mimetype", options.compression_method(CompressionMethod::Stored))?;
-    zip.write_all(b"application/epub+zip")?;
-    for (name, data) in entries {
-        zip.start_file(name.as_str(), options.compression_method(CompressionMethod::Deflated))?;
-        zip.write_all(data)?;
-    }
-    Ok(zip.finish()?.into_inner())
 }

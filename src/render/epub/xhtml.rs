@@ -245,10 +245,12 @@ pub fn section_file(id: &str, has_intro: bool) -> String {
 /// The extension an image has inside the book: PNG, JPEG, GIF and SVG are kept, anything else
 /// is converted to PNG (EPUB readers need no more).
 pub fn book_image_extension(path: &std::path::Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("jpg" | "jpeg") => "jpg",
-        Some("gif") => "gif",
-        Some("svg") => "svg",
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        return "svg";
+    }
+    match crate::images::sniff(path) {
+        Some(image::ImageFormat::Jpeg) => "jpg",
+        Some(image::ImageFormat::Gif) => "gif",
         _ => "png",
     }
 }

@@ -30,13 +30,15 @@ const TEMPLATE_OVERRIDE: &str = "assets/templates/handout.typ";
 /// Renders PDF profiles; fonts are loaded once per project per process.
 pub struct PdfRenderer {
     engines: Mutex<HashMap<PathBuf, Arc<Engine>>>,
+    /// QR codes by address: a catalog's handouts mostly share a few.
+    qr_codes: Mutex<HashMap<String, Vec<u8>>>,
     /// Font folders named on the command line (`--font-path`).
     font_paths: Vec<PathBuf>,
 }
 
 impl PdfRenderer {
     pub fn new(font_paths: Vec<PathBuf>) -> Self {
-        PdfRenderer { engines: Mutex::new(HashMap::new()), font_paths }
+        PdfRenderer { engines: Mutex::new(HashMap::new()), qr_codes: Mutex::new(HashMap::new()), font_paths }
     }
 
     fn engine(&self, project: &Project) -> Result<Arc<Engine>, String> {
@@ -109,8 +111,8 @@ impl Renderer for PdfRenderer {
         };
         let qr = match &handout.meta.contact.url {
             Some(url) => {
-                files
-                    .push(("/qr.svg".into(), qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?));
+                let svg = self.qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?;
+                files.push(("/qr.svg".into(), svg));
                 Some("/qr.svg")
             }
             None => None,
@@ -271,9 +273,17 @@ fn image_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
 }
 
-fn qr_svg(url: &str) -> Result<Vec<u8>, qrcode::types::QrError> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)?;
-    Ok(code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(240, 240).build().into_bytes())
+impl PdfRenderer {
+    fn qr_svg(&self, url: &str) -> Result<Vec<u8>, qrcode::types::QrError> {
+        if let Some(svg) = self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
+            return Ok(svg.clone());
+        }
+        let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)?;
+        let svg =
+            code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(240, 240).build().into_bytes();
+        self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_string(), svg.clone());
+        Ok(svg)
+    }
 }
 
 /// Typst's errors as diagnostics; the template's overflow checks become plain messages.

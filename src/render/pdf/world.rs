@@ -20,8 +20,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(font_files: &[crate::fonts::FontFile]) -> Engine {
         use typst::LibraryExt;
-        let fonts: Vec<Font> =
-            font_files.iter().flat_map(|f| Font::iter(Bytes::new(f.bytes.as_ref().clone()))).collect();
+        let fonts: Vec<Font> = font_files.iter().flat_map(|f| Font::iter(Bytes::new(f.bytes.clone()))).collect();
         Engine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
