@@ -139,9 +139,26 @@ impl Renderers {
         project: &Project,
     ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let selection = select::select(handout, profile, &self.styles).map_err(|d| vec![d])?;
-        let context =
-            RenderContext { selection: &selection, project, timestamp: render::timestamp(handout.meta.reviewed) };
-        self.get(profile.format()).render(&context)
+        self.render_selection(&selection, project)
+    }
+
+    /// Applies each of `profiles` to `handout`, formatting shared citations once.
+    pub fn select_all<'a>(
+        &self,
+        handout: &'a Handout,
+        profiles: impl IntoIterator<Item = &'a model::Profile>,
+    ) -> Vec<Result<select::Selection<'a>, Diagnostic>> {
+        select::select_all(handout, profiles, &self.styles)
+    }
+
+    /// Renders a selected profile into files held in memory.
+    pub fn render_selection(
+        &self,
+        selection: &select::Selection,
+        project: &Project,
+    ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+        let timestamp = render::timestamp(selection.handout.meta.reviewed);
+        self.get(selection.profile.format()).render(&RenderContext { selection, project, timestamp })
     }
 }
 
@@ -249,11 +266,17 @@ pub fn build(
                     return (out_dir, inputs, Some(Err(broken_images)));
                 }
                 // All of a handout's outputs, or none; its profiles render in parallel too.
-                let rendered: Vec<_> = handout
+                let wanted = handout
                     .profiles
+                    .iter()
+                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name));
+                let rendered: Vec<_> = renderers
+                    .select_all(handout, wanted)
                     .par_iter()
-                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
-                    .map(|profile| renderers.render(handout, profile, &loaded.projects[*index]))
+                    .map(|selected| match selected {
+                        Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
+                        Err(found) => Err(vec![found.clone()]),
+                    })
                     .collect();
                 let mut artifacts = Vec::new();
                 let mut errors = Vec::new();
@@ -394,12 +417,13 @@ pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
                     return found;
                 }
                 let mut selections = Vec::new();
-                for profile in &handout.profiles {
-                    if let Err(errors) = renderers.render(handout, profile, project) {
-                        found.extend(errors);
-                    }
-                    if let Ok(selection) = select::select(handout, profile, &renderers.styles) {
-                        selections.push(selection);
+                for selected in renderers.select_all(handout, &handout.profiles) {
+                    match selected {
+                        Ok(selection) => {
+                            found.extend(renderers.render_selection(&selection, project).err().into_iter().flatten());
+                            selections.push(selection);
+                        }
+                        Err(error) => found.push(error),
                     }
                 }
                 found.extend(check::reading_level(handout, &selections, project.settings.max_grade));

@@ -399,6 +399,9 @@ pub struct PdfOptions {
     pub layout: Layout,
     pub columns: u8,
     pub large_print: bool,
+    /// Off by default: plain-language guides (CMS Toolkit, part 7) advise against breaking
+    /// words at line ends for readers with low literacy.
+    pub hyphenate: bool,
     pub accessible: bool,
     /// Bleed in millimetres.
     pub bleed: f64,
@@ -412,6 +415,7 @@ impl Default for PdfOptions {
             layout: Layout::Page,
             columns: 1,
             large_print: false,
+            hyphenate: false,
             accessible: true,
             bleed: 0.0,
             crop_marks: false,

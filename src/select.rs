@@ -74,6 +74,26 @@ pub fn select<'a>(
     profile: &'a Profile,
     styles: &cite::Styles,
 ) -> Result<Selection<'a>, Diagnostic> {
+    select_with(handout, profile, styles, &mut HashMap::new())
+}
+
+/// Applies each of `profiles` to `handout`; profiles that cite the same groups in the same
+/// order (the usual case) share one formatting of their citations.
+pub fn select_all<'a>(
+    handout: &'a Handout,
+    profiles: impl IntoIterator<Item = &'a Profile>,
+    styles: &cite::Styles,
+) -> Vec<Result<Selection<'a>, Diagnostic>> {
+    let mut formatted = HashMap::new();
+    profiles.into_iter().map(|profile| select_with(handout, profile, styles, &mut formatted)).collect()
+}
+
+fn select_with<'a>(
+    handout: &'a Handout,
+    profile: &'a Profile,
+    styles: &cite::Styles,
+    formatted: &mut HashMap<Vec<Vec<String>>, Formatted>,
+) -> Result<Selection<'a>, Diagnostic> {
     let mut sections: Vec<&Section> = match &profile.sections {
         SectionChoice::All => handout.sections.iter().collect(),
         SectionChoice::List(ids) => ids.iter().filter_map(|id| handout.section(id)).collect(),
@@ -90,8 +110,10 @@ pub fn select<'a>(
     let style = styles
         .get(&handout.citation_style)
         .map_err(|why| Diagnostic::error(&handout.path, "citation", why).profile(&profile.name))?;
-    let Formatted { numeric, entries, citations } =
-        cite::format(&handout.sources, &groups, &style, &styles.locales(&handout.meta.lang));
+    let Formatted { numeric, entries, citations } = formatted
+        .entry(groups.clone())
+        .or_insert_with(|| cite::format(&handout.sources, &groups, &style, &styles.locales(&handout.meta.lang)))
+        .clone();
     let mut numbers: HashMap<&str, usize> = HashMap::new();
     for key in groups.iter().flatten() {
         let next = numbers.len() + 1;

@@ -90,6 +90,7 @@ pub struct ProfileTable {
     pub layout: Option<Spanned<Layout>>,
     pub columns: Option<Spanned<i64>>,
     pub large_print: Option<Spanned<bool>>,
+    pub hyphenate: Option<Spanned<bool>>,
     pub accessible: Option<Spanned<bool>>,
     pub bleed: Option<Spanned<f64>>,
     pub crop_marks: Option<Spanned<bool>>,
@@ -137,11 +138,12 @@ impl ProfileTable {
     ) -> Option<Profile> {
         let err_count = errors.len();
         let format = self.format.get_ref().as_str();
-        let format_keys: [(&str, &str, Option<usize>); 13] = [
+        let format_keys: [(&str, &str, Option<usize>); 14] = [
             ("paper", "pdf", self.paper.as_ref().map(|s| s.span().start)),
             ("layout", "pdf", self.layout.as_ref().map(|s| s.span().start)),
             ("columns", "pdf", self.columns.as_ref().map(|s| s.span().start)),
             ("large-print", "pdf", self.large_print.as_ref().map(|s| s.span().start)),
+            ("hyphenate", "pdf", self.hyphenate.as_ref().map(|s| s.span().start)),
             ("accessible", "pdf", self.accessible.as_ref().map(|s| s.span().start)),
             ("bleed", "pdf", self.bleed.as_ref().map(|s| s.span().start)),
             ("crop-marks", "pdf", self.crop_marks.as_ref().map(|s| s.span().start)),
@@ -240,6 +242,7 @@ impl ProfileTable {
                     layout: self.layout.as_ref().map_or(defaults.layout, |l| *l.get_ref()),
                     columns,
                     large_print: self.large_print.as_ref().is_some_and(|v| *v.get_ref()),
+                    hyphenate: self.hyphenate.as_ref().is_some_and(|v| *v.get_ref()),
                     accessible: self.accessible.as_ref().is_none_or(|v| *v.get_ref()),
                     bleed,
                     crop_marks: self.crop_marks.as_ref().is_some_and(|v| *v.get_ref()),

@@ -241,3 +241,31 @@ fn the_logo_and_images_are_placed_with_alt_text() {
     assert!(qdf.contains("/Alt (A bar chart of sleep hours)"), "alt text missing");
     assert!(qdf.contains("/Alt (Riverside Clinic logo)"), "logo alt text missing");
 }
+
+/// Lines of the PDF's text that end in a word broken by a hyphen the author did not type.
+fn broken_words(pdf: &std::path::Path, source: &str) -> Vec<String> {
+    text_of(pdf)
+        .lines()
+        .filter_map(|line| line.trim_end().strip_suffix(['-', '\u{2010}', '\u{ad}']))
+        .filter_map(|start| start.rsplit(' ').next())
+        .filter(|piece| piece.chars().last().is_some_and(char::is_alphabetic))
+        .filter(|piece| !source.contains(&format!("{piece}-")))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn words_are_not_broken_at_line_ends_unless_the_profile_asks() {
+    if tools().is_none() {
+        return;
+    }
+    let dir = sample_with_profiles(
+        "[outputs.plain]\nformat = \"pdf\"\ncolumns = 3\npaper = \"a5\"\n[outputs.broken]\nformat = \"pdf\"\ncolumns = 3\npaper = \"a5\"\nhyphenate = true\n",
+    );
+    dir.run(&["build"]).success();
+    let source = dir.read_text("content/emotional-numbness.md");
+    let plain = broken_words(&dir.path().join("dist/emotional-numbness/plain.pdf"), &source);
+    assert!(plain.is_empty(), "words broken without `hyphenate = true`: {plain:?}");
+    let broken = broken_words(&dir.path().join("dist/emotional-numbness/broken.pdf"), &source);
+    assert!(broken.len() >= 3, "narrow columns with `hyphenate = true` should break some words: {broken:?}");
+}

@@ -102,6 +102,7 @@ pub fn template_data(
             "layout": options.layout,
             "columns": options.columns,
             "large_print": options.large_print,
+            "hyphenate": options.hyphenate,
             "bleed_mm": options.bleed,
             "marks_mm": if options.crop_marks { MARKS_MM } else { 0.0 },
             "crop_marks": options.crop_marks,
