@@ -72,10 +72,27 @@ pub fn generate(
 
     let options = usvg::Options { fontdb: cover_fonts(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("cover: {e}"))?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cover: no pixmap")?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let coverage: Vec<u8> = pixmap.data().chunks_exact(4).map(|pixel| pixel[3]).collect();
-    indexed_png(&coverage, palette(color))
+    // One canvas per thread, cleared for each cover: a fresh 8 MB canvas per book cost more
+    // in page faults than the drawing.
+    thread_local! {
+        static CANVAS: std::cell::RefCell<Option<tiny_skia::Pixmap>> = const { std::cell::RefCell::new(None) };
+    }
+    let coverage = CANVAS.with_borrow_mut(|canvas| {
+        let pixmap = match canvas {
+            Some(pixmap) => {
+                pixmap.fill(tiny_skia::Color::TRANSPARENT);
+                pixmap
+            }
+            None => canvas.insert(tiny_skia::Pixmap::new(WIDTH, HEIGHT)?),
+        };
+        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        let mut coverage = vec![0u8; (WIDTH * HEIGHT) as usize];
+        for (covered, pixel) in coverage.iter_mut().zip(pixmap.data().chunks_exact(4)) {
+            *covered = pixel[3];
+        }
+        Some(coverage)
+    });
+    indexed_png(&coverage.ok_or("cover: no canvas")?, palette(color))
 }
 
 /// The brand colour mixed with white in 256 steps: everything on the cover is white text
