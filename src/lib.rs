@@ -76,6 +76,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     }
     let parsed: Vec<_> = {
         use rayon::prelude::*;
+        deep_stacks_for_rayon();
         let projects = &loaded.projects;
         jobs.par_iter().map(|(index, file)| (*index, content::load(file, &projects[*index]))).collect()
     };
@@ -214,7 +215,6 @@ pub fn build(
     options: &BuildOptions,
     progress: &(dyn Fn() + Sync),
 ) -> BuildReport {
-    use rayon::prelude::*;
     let mut report = BuildReport {
         diagnostics: loaded.diagnostics.clone(),
         handouts: loaded.handouts.len(),
@@ -242,78 +242,66 @@ pub fn build(
     for (index, _) in &loaded.handouts {
         caches.entry(out_dir_of(*index)).or_insert_with_key(|dir| output::read_cache(dir));
     }
-    let results: Vec<_> = with_deep_stacks(|| {
-        loaded
-            .handouts
-            .par_iter()
-            .zip(&refused)
-            .map(|((index, handout), refused)| {
-                let out_dir = out_dir_of(*index);
-                if *refused {
-                    progress();
-                    return (out_dir, String::new(), Some(Err(Vec::new())));
-                }
-                let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
-                let slug = &handout.meta.slug;
-                let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
-                if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
-                    progress();
-                    return (out_dir, inputs, None);
-                }
-                let broken_images = check::images(handout);
-                if !broken_images.is_empty() {
-                    progress();
-                    return (out_dir, inputs, Some(Err(broken_images)));
-                }
-                // All of a handout's outputs, or none; its profiles render in parallel too.
-                let wanted = handout
-                    .profiles
-                    .iter()
-                    .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name));
-                let rendered: Vec<_> = renderers
-                    .select_all(handout, wanted)
-                    .par_iter()
-                    .map(|selected| match selected {
-                        Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
-                        Err(found) => Err(vec![found.clone()]),
-                    })
-                    .collect();
-                let mut artifacts = Vec::new();
-                let mut errors = Vec::new();
-                for result in rendered {
-                    match result {
-                        Ok(files) => artifacts.extend(files),
-                        Err(found) => errors.extend(found),
-                    }
-                }
-                if !errors.is_empty() {
-                    progress();
-                    return (out_dir, inputs, Some(Err(errors)));
-                }
-                // Written as soon as they are ready, so a catalog's outputs are never all in memory.
-                output::sweep_temporaries(&out_dir.join(slug));
-                let mut written = Vec::new();
-                let mut failures = Vec::new();
-                for artifact in artifacts {
-                    let path = output::output_path(&out_dir, slug, &artifact.file_name);
-                    match output::write_atomic(&path, &artifact.bytes) {
-                        Ok(()) => written.push((
-                            display_path(&path),
-                            artifact.file_name,
-                            output::stamp(&path).unwrap_or_default(),
-                        )),
-                        Err(e) => failures.push(Diagnostic::error(
-                            display_path(&path),
-                            "io",
-                            format!("cannot write the output: {e}"),
-                        )),
-                    }
-                }
-                progress();
-                let result = if failures.is_empty() { Ok(written) } else { Err(failures) };
-                (out_dir, inputs, Some(result))
+    let jobs: Vec<_> = loaded.handouts.iter().zip(&refused).collect();
+    let results = parallel_map(&jobs, |&((index, handout), &refused)| {
+        let out_dir = out_dir_of(*index);
+        if refused {
+            progress();
+            return (out_dir, String::new(), Some(Err(Vec::new())));
+        }
+        let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
+        let slug = &handout.meta.slug;
+        let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
+        if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
+            progress();
+            return (out_dir, inputs, None);
+        }
+        let broken_images = check::images(handout);
+        if !broken_images.is_empty() {
+            progress();
+            return (out_dir, inputs, Some(Err(broken_images)));
+        }
+        // All of a handout's outputs, or none; its profiles render in parallel too.
+        let wanted =
+            handout.profiles.iter().filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name));
+        let rendered: Vec<_> = renderers
+            .select_all(handout, wanted)
+            .iter()
+            .map(|selected| match selected {
+                Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
+                Err(found) => Err(vec![found.clone()]),
             })
-            .collect()
+            .collect();
+        let mut artifacts = Vec::new();
+        let mut errors = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(files) => artifacts.extend(files),
+                Err(found) => errors.extend(found),
+            }
+        }
+        if !errors.is_empty() {
+            progress();
+            return (out_dir, inputs, Some(Err(errors)));
+        }
+        // Written as soon as they are ready, so a catalog's outputs are never all in memory.
+        output::sweep_temporaries(&out_dir.join(slug));
+        let mut written = Vec::new();
+        let mut failures = Vec::new();
+        for artifact in artifacts {
+            let path = output::output_path(&out_dir, slug, &artifact.file_name);
+            match output::write_atomic(&path, &artifact.bytes) {
+                Ok(()) => {
+                    written.push((display_path(&path), artifact.file_name, output::stamp(&path).unwrap_or_default()))
+                }
+                Err(e) => {
+                    failures.push(Diagnostic::error(display_path(&path), "io", format!("cannot write the output: {e}")))
+                }
+            }
+        }
+        progress();
+        let result = if failures.is_empty() { Ok(written) } else { Err(failures) };
+        (out_dir, inputs, Some(result))
     });
     let mut changed: Vec<PathBuf> = Vec::new();
     for ((_, handout), (out_dir, inputs, result)) in loaded.handouts.iter().zip(results) {
@@ -404,32 +392,25 @@ fn handout_fingerprint(handout: &Handout, project: &Project, project_print: &str
 /// Renders every profile without writing anything, to report what a build would refuse, and
 /// adds the reviewer's checks (reading level).
 pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
     let mut diagnostics = loaded.diagnostics.clone();
-    let found: Vec<Vec<Diagnostic>> = with_deep_stacks(|| {
-        loaded
-            .handouts
-            .par_iter()
-            .map(|(index, handout)| {
-                let project = &loaded.projects[*index];
-                let mut found = check::images(handout);
-                if !found.is_empty() {
-                    return found;
+    let found = parallel_map(&loaded.handouts, |(index, handout)| {
+        let project = &loaded.projects[*index];
+        let mut found = check::images(handout);
+        if !found.is_empty() {
+            return found;
+        }
+        let mut selections = Vec::new();
+        for selected in renderers.select_all(handout, &handout.profiles) {
+            match selected {
+                Ok(selection) => {
+                    found.extend(renderers.render_selection(&selection, project).err().into_iter().flatten());
+                    selections.push(selection);
                 }
-                let mut selections = Vec::new();
-                for selected in renderers.select_all(handout, &handout.profiles) {
-                    match selected {
-                        Ok(selection) => {
-                            found.extend(renderers.render_selection(&selection, project).err().into_iter().flatten());
-                            selections.push(selection);
-                        }
-                        Err(error) => found.push(error),
-                    }
-                }
-                found.extend(check::reading_level(handout, &selections, project.settings.max_grade));
-                found
-            })
-            .collect()
+                Err(error) => found.push(error),
+            }
+        }
+        found.extend(check::reading_level(handout, &selections, project.settings.max_grade));
+        found
     });
     diagnostics.extend(found.into_iter().flatten());
     diagnostics
@@ -437,11 +418,49 @@ pub fn check(loaded: &Loaded, renderers: &Renderers) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Runs `work` on a thread pool (one thread per core) whose threads have room for Typst's
-/// deeply recursive layout: rayon's default 2 MiB stacks overflowed on catalogs.
-fn with_deep_stacks<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build().expect("a thread pool");
-    pool.install(work)
+/// `work` on every item, on one worker thread per core that takes the next item when it is
+/// free; results in the items' order. Workers have room for Typst's deeply recursive layout,
+/// and so do the threads of rayon's pool, on which Typst lays out pages in parallel. (On rayon
+/// workers, Typst's parallel layout stole whole handouts into its waits: stacks grew, memory
+/// grew with the catalog, and the cores idled at the end.)
+fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    deep_stacks_for_rayon();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break done };
+                            done.push((i, work(item)));
+                        }
+                    })
+                    .expect("a worker thread")
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Stack size for threads that run Typst: its layout recurses deeply, and rayon's default
+/// 2 MiB overflowed on catalogs.
+const DEEP_STACK: usize = 64 << 20;
+
+/// Gives rayon's global pool deep stacks, before anything else uses it.
+fn deep_stacks_for_rayon() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only if a library user built the global pool first; theirs is kept.
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(DEEP_STACK).build_global();
+    });
 }
 
 /// `--deny warnings`: every warning becomes an error.
