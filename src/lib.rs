@@ -261,17 +261,21 @@ pub fn build(
             progress();
             return (out_dir, inputs, Some(Err(broken_images)));
         }
-        // All of a handout's outputs, or none; its profiles render in parallel too.
+        // All of a handout's outputs, or none. With fewer handouts than cores, its profiles
+        // render in parallel too; otherwise each core has a handout of its own.
         let wanted =
             handout.profiles.iter().filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name));
-        let rendered: Vec<_> = renderers
-            .select_all(handout, wanted)
-            .iter()
-            .map(|selected| match selected {
-                Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
-                Err(found) => Err(vec![found.clone()]),
-            })
-            .collect();
+        let selections = renderers.select_all(handout, wanted);
+        let render = |selected: &Result<select::Selection, Diagnostic>| match selected {
+            Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
+            Err(found) => Err(vec![found.clone()]),
+        };
+        let rendered: Vec<_> = if jobs.len() < cores() {
+            use rayon::prelude::*;
+            selections.par_iter().map(render).collect()
+        } else {
+            selections.iter().map(render).collect()
+        };
         let mut artifacts = Vec::new();
         let mut errors = Vec::new();
         for result in rendered {
@@ -427,7 +431,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
     use std::sync::atomic::{AtomicUsize, Ordering};
     deep_stacks_for_rayon();
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let workers = cores().min(items.len()).max(1);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -448,6 +452,10 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Stack size for threads that run Typst: its layout recurses deeply, and rayon's default
