@@ -8,6 +8,8 @@ use crate::render::epub::xhtml::escape;
 
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 1800;
+/// Rows drawn at a time (300 KB of canvas).
+const STRIP: u32 = 64;
 
 /// A cover image from the project, as PNG.
 pub fn load(path: &Path) -> Result<Vec<u8>, String> {
@@ -72,27 +74,30 @@ pub fn generate(
 
     let options = usvg::Options { fontdb: cover_fonts(), ..usvg::Options::default() };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("cover: {e}"))?;
-    // One canvas per thread, cleared for each cover: a fresh 8 MB canvas per book cost more
-    // in page faults than the drawing.
-    thread_local! {
-        static CANVAS: std::cell::RefCell<Option<tiny_skia::Pixmap>> = const { std::cell::RefCell::new(None) };
-    }
-    let coverage = CANVAS.with_borrow_mut(|canvas| {
-        let pixmap = match canvas {
-            Some(pixmap) => {
-                pixmap.fill(tiny_skia::Color::TRANSPARENT);
-                pixmap
-            }
-            None => canvas.insert(tiny_skia::Pixmap::new(WIDTH, HEIGHT)?),
-        };
-        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-        let mut coverage = vec![0u8; (WIDTH * HEIGHT) as usize];
-        for (covered, pixel) in coverage.iter_mut().zip(pixmap.data().chunks_exact(4)) {
+    // Drawn in strips small enough to stay in the processor's cache, skipping the strips
+    // nothing reaches: a whole 8 MB canvas cost more to clear and read back than to draw on.
+    let reach: Vec<(f32, f32)> = tree
+        .root()
+        .children()
+        .iter()
+        .map(|node| node.abs_bounding_box())
+        .map(|b| (b.top() - 2.0, b.bottom() + 2.0))
+        .collect();
+    let mut coverage = vec![0u8; (WIDTH * HEIGHT) as usize];
+    let mut strip = tiny_skia::Pixmap::new(WIDTH, STRIP).ok_or("cover: no canvas")?;
+    for (index, rows) in coverage.chunks_mut((WIDTH * STRIP) as usize).enumerate() {
+        let top = (index as u32 * STRIP) as f32;
+        let bottom = top + (rows.len() as u32 / WIDTH) as f32;
+        if !reach.iter().any(|&(from, to)| from < bottom && to > top) {
+            continue;
+        }
+        strip.data_mut().fill(0);
+        resvg::render(&tree, tiny_skia::Transform::from_translate(0.0, -top), &mut strip.as_mut());
+        for (covered, pixel) in rows.iter_mut().zip(strip.data().chunks_exact(4)) {
             *covered = pixel[3];
         }
-        Some(coverage)
-    });
-    indexed_png(&coverage.ok_or("cover: no canvas")?, palette(color))
+    }
+    indexed_png(&coverage, palette(color))
 }
 
 /// The brand colour mixed with white in 256 steps: everything on the cover is white text
