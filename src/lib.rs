@@ -165,13 +165,15 @@ impl Renderers {
 
 /// Checks that every `--profile NAME` names a profile some handout has.
 pub fn check_profile_names(loaded: &Loaded, names: &[String]) -> Result<(), String> {
-    let known: Vec<&str> =
+    let mut known: Vec<&str> =
         loaded.handouts.iter().flat_map(|(_, h)| h.profiles.iter().map(|p| p.name.as_str())).collect();
+    known.sort_unstable();
+    known.dedup();
     for name in names {
         if !known.contains(&name.as_str()) {
             let hint = match diagnostic::did_you_mean(name, known.iter().copied()) {
                 Some(near) => format!("; did you mean `{near}`?"),
-                None => String::new(),
+                None => format!("; the handouts have: {}", known.join(", ")),
             };
             return Err(format!("no handout has a profile named `{name}`{hint}"));
         }
@@ -251,8 +253,15 @@ pub fn build(
         }
         let inputs = handout_fingerprint(handout, &loaded.projects[*index], &project_prints[*index]);
         let slug = &handout.meta.slug;
-        let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs);
-        if !options.force && cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry)) {
+        // The profiles asked for whose outputs are missing, changed, or from other inputs.
+        let cached = caches[&out_dir].get(slug).filter(|entry| entry.inputs == inputs && !options.force);
+        let wanted: Vec<&model::Profile> = handout
+            .profiles
+            .iter()
+            .filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name))
+            .filter(|p| !cached.is_some_and(|entry| output::outputs_intact(&out_dir, slug, entry, &p.name)))
+            .collect();
+        if wanted.is_empty() {
             progress();
             return (out_dir, inputs, None);
         }
@@ -261,11 +270,9 @@ pub fn build(
             progress();
             return (out_dir, inputs, Some(Err(broken_images)));
         }
-        // All of a handout's outputs, or none. With fewer handouts than cores, its profiles
+        // All of the profiles' outputs, or none. With fewer handouts than cores, its profiles
         // render in parallel too; otherwise each core has a handout of its own.
-        let wanted =
-            handout.profiles.iter().filter(|p| options.profiles.is_empty() || options.profiles.contains(&p.name));
-        let selections = renderers.select_all(handout, wanted);
+        let selections = renderers.select_all(handout, wanted.iter().copied());
         let render = |selected: &Result<select::Selection, Diagnostic>| match selected {
             Ok(selection) => renderers.render_selection(selection, &loaded.projects[*index]),
             Err(found) => Err(vec![found.clone()]),
@@ -278,9 +285,9 @@ pub fn build(
         };
         let mut artifacts = Vec::new();
         let mut errors = Vec::new();
-        for result in rendered {
+        for (profile, result) in wanted.iter().zip(rendered) {
             match result {
-                Ok(files) => artifacts.extend(files),
+                Ok(files) => artifacts.extend(files.into_iter().map(|file| (profile.name.clone(), file))),
                 Err(found) => errors.extend(found),
             }
         }
@@ -292,12 +299,15 @@ pub fn build(
         output::sweep_temporaries(&out_dir.join(slug));
         let mut written = Vec::new();
         let mut failures = Vec::new();
-        for artifact in artifacts {
+        for (profile, artifact) in artifacts {
             let path = output::output_path(&out_dir, slug, &artifact.file_name);
             match output::write_atomic(&path, &artifact.bytes) {
-                Ok(()) => {
-                    written.push((display_path(&path), artifact.file_name, output::stamp(&path).unwrap_or_default()))
-                }
+                Ok(()) => written.push((
+                    display_path(&path),
+                    profile,
+                    artifact.file_name,
+                    output::stamp(&path).unwrap_or_default(),
+                )),
                 Err(e) => {
                     failures.push(Diagnostic::error(display_path(&path), "io", format!("cannot write the output: {e}")))
                 }
@@ -313,12 +323,21 @@ pub fn build(
             None => report.up_to_date += 1,
             Some(Err(errors)) => report.diagnostics.extend(errors),
             Some(Ok(written)) => {
-                let mut entry = output::CacheEntry { inputs, outputs: BTreeMap::new() };
-                for (path, name, stamp) in written {
-                    report.written.push(path);
-                    entry.outputs.insert(name, stamp);
+                let cache = caches.get_mut(&out_dir).expect("a cache per output folder");
+                // Profiles not built this time (`--profile`) keep their record while the inputs
+                // are the same; a rebuilt profile's record is replaced whole.
+                let mut entry = cache
+                    .remove(&handout.meta.slug)
+                    .filter(|old| old.inputs == inputs)
+                    .unwrap_or(output::CacheEntry { inputs, outputs: BTreeMap::new() });
+                for (_, profile, _, _) in &written {
+                    entry.outputs.remove(profile);
                 }
-                caches.get_mut(&out_dir).expect("a cache per output folder").insert(handout.meta.slug.clone(), entry);
+                for (path, profile, name, stamp) in written {
+                    report.written.push(path);
+                    entry.outputs.entry(profile).or_default().insert(name, stamp);
+                }
+                cache.insert(handout.meta.slug.clone(), entry);
                 changed.push(out_dir);
             }
         }
@@ -340,9 +359,6 @@ fn project_fingerprint(project: &Project, options: &BuildOptions) -> String {
     let mut print = output::Fingerprint::default();
     print.add(env!("CARGO_PKG_VERSION").as_bytes());
     print.add(std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default().as_bytes());
-    for profile in &options.profiles {
-        print.add(profile.as_bytes());
-    }
     let mut files = vec![project.root.join(settings::PROJECT_FILE)];
     let mut folders =
         vec![project.root.join("assets/locales"), project.root.join("assets/templates"), project.root.join("fonts")];

@@ -19,6 +19,13 @@ const EXIT_CONTENT: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    // Printing into a closed pipe (`handout build --json | head`) ends the process quietly, as
+    // it does for other Unix tools, instead of panicking on the failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,

@@ -85,8 +85,8 @@ impl Fingerprint {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CacheEntry {
     pub inputs: String,
-    /// Output file name → its [`stamp`] when it was written.
-    pub outputs: std::collections::BTreeMap<String, String>,
+    /// Profile → output file name → its [`stamp`] when it was written.
+    pub outputs: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// slug → entry, kept in `DIR/.handout-cache`.
@@ -112,12 +112,12 @@ pub fn stamp(path: &Path) -> Option<String> {
 }
 
 /// Whether the outputs recorded in `entry` are still on disk, as they were written.
-pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry) -> bool {
-    !entry.outputs.is_empty()
-        && entry
-            .outputs
-            .iter()
-            .all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
+/// Whether `profile` has outputs recorded in `entry`, all still on disk as written.
+pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry, profile: &str) -> bool {
+    entry.outputs.get(profile).is_some_and(|files| {
+        !files.is_empty()
+            && files.iter().all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
+    })
 }
 
 /// Where a handout's output for a profile goes: `DIR/<slug>/<file>`.

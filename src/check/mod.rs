@@ -279,7 +279,9 @@ pub fn images(handout: &Handout) -> Vec<Diagnostic> {
             }
             if let Err(why) = crate::images::decode(&image.path) {
                 found.push(
-                    Diagnostic::error(&handout.path, "path", format!("image `{}`: {why}", image.src)).at(image.at),
+                    Diagnostic::error(&handout.path, "path", format!("image `{}`: {why}", image.src))
+                        .at(image.at)
+                        .hint("open the image in an image editor and save it again (PNG or JPEG), or replace it"),
                 );
             }
         }

@@ -554,3 +554,38 @@ fn unchanged_handouts_are_not_rebuilt() {
     assert!(last_line(dir.run(&["build"]).success()).starts_with("built 9 files"));
     assert!(last_line(dir.run(&["build", "--force"]).success()).starts_with("built 9 files"));
 }
+
+#[test]
+fn building_some_profiles_keeps_the_others_up_to_date() {
+    let dir = Dir::new();
+    let handout = |summary: &str| {
+        format!(
+            "+++\ntitle = \"a\"\nsummary = \"{summary}\"\n[contact]\nphone = \"988\"\n[outputs.t]\nformat = \"sms\"\n[outputs.u]\nformat = \"sms\"\nsegments = 2\n+++\nx\n"
+        )
+    };
+    dir.write("content/a.md", &handout("Rest."));
+    let last_line = |args: &[&str]| dir.run(args).success().stdout.lines().last().unwrap_or_default().to_string();
+    assert!(last_line(&["build"]).starts_with("built 6 files for 1 handout"));
+    for args in [&["build", "--profile", "t"][..], &["build"], &["build", "--profile", "u"]] {
+        let line = last_line(args);
+        assert!(line.ends_with("(0 errors, 1 up to date)"), "{args:?}: {line}");
+    }
+    // The handout changed: building one profile leaves the other to the next build.
+    dir.write("content/a.md", &handout("Sleep well."));
+    assert!(last_line(&["build", "--profile", "t"]).starts_with("built 3 files"));
+    assert!(!dir.read_text("dist/a/u.txt").contains("Sleep well."));
+    assert!(last_line(&["build"]).starts_with("built 3 files"));
+    assert!(dir.read_text("dist/a/u.txt").contains("Sleep well."));
+    assert!(last_line(&["build"]).ends_with("(0 errors, 1 up to date)"));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = Dir::with_sample();
+    let script = format!("'{}' build --force --json 2>err.txt | true", env!("CARGO_BIN_EXE_handout"));
+    let status = std::process::Command::new("sh").arg("-c").arg(&script).current_dir(dir.path()).status().unwrap();
+    assert!(status.success());
+    let errors = dir.read_text("err.txt");
+    assert!(!errors.contains("panicked") && !errors.contains("Broken pipe"), "{errors}");
+}
