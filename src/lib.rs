@@ -99,6 +99,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             let others: Vec<String> = paths.iter().filter(|p| *p != path).map(|p| p.display().to_string()).collect();
             loaded.diagnostics.push(
                 Diagnostic::error(path, "slug", format!("slug `{slug}` is also used by {}", others.join(", ")))
+                    // At the `slug =` line; a slug taken from the file name has none (1:1).
+                    .at(diagnostic::place_in_file(path, |text| text.find("\nslug").map(|at| at + 1)))
                     .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
             );
         }

@@ -469,8 +469,8 @@ fn duplicate_slugs_refuse_both_handouts() {
         "+++\ntitle = \"B\"\nsummary = \"s\"\nslug = \"same\"\n[contact]\nphone = \"988\"\n+++\nx\n",
     );
     let run = dir.run(&["build"]);
-    run.fails_with(1, "content/a.md:1:1: error[slug]: slug `same` is also used by content/b.md");
-    assert!(run.stderr.contains("content/b.md:1:1: error[slug]"), "{}", run.stderr);
+    run.fails_with(1, "content/a.md:4:1: error[slug]: slug `same` is also used by content/b.md");
+    assert!(run.stderr.contains("content/b.md:4:1: error[slug]"), "{}", run.stderr);
     assert!(dir.files("dist").is_empty(), "{:?}", dir.files("dist"));
 }
 
