@@ -51,7 +51,12 @@ fn open(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, S
 
 /// The format the file's first bytes say it is, whatever its name.
 pub fn sniff(path: &Path) -> Option<image::ImageFormat> {
-    ImageReader::open(path).and_then(|r| r.with_guessed_format()).ok()?.format()
+    open(path).ok()?.format()
+}
+
+/// SVG is passed to the renderers as it is: it is neither sniffed nor decoded.
+pub fn is_svg(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
 }
 
 /// Encodes an image as PNG with fast compression: covers and converted images are flat

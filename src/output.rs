@@ -111,7 +111,6 @@ pub fn stamp(path: &Path) -> Option<String> {
     Some(format!("{}:{}", meta.len(), modified.as_nanos()))
 }
 
-/// Whether the outputs recorded in `entry` are still on disk, as they were written.
 /// Whether `profile` has outputs recorded in `entry`, all still on disk as written.
 pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry, profile: &str) -> bool {
     entry.outputs.get(profile).is_some_and(|files| {

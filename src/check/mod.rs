@@ -273,8 +273,7 @@ pub fn images(handout: &Handout) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for section in &handout.sections {
         for image in crate::model::images_in(&section.blocks) {
-            let is_svg = image.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-            if is_svg || !seen.insert(&image.path) {
+            if crate::images::is_svg(&image.path) || !seen.insert(&image.path) {
                 continue;
             }
             if let Err(why) = crate::images::decode(&image.path) {
@@ -292,11 +291,11 @@ pub fn images(handout: &Handout) -> Vec<Diagnostic> {
 /// Every check above, for each handout in order (reading level is `check`'s alone: it needs
 /// the profiles' selections).
 pub fn review(handouts: &[&Handout]) -> Vec<Vec<Diagnostic>> {
+    use rayon::prelude::*;
     let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
     });
     let today = crate::model::Date::from_unix(now);
-    use rayon::prelude::*;
     handouts
         .par_iter()
         .map(|handout| {

@@ -402,7 +402,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
 /// the renderers as it is). Its pixels are decoded before a build uses it (`check::images`),
 /// so that an unchanged handout is not decoded again.
 fn checked_image(path: PathBuf) -> Result<PathBuf, String> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+    if crate::images::is_svg(&path) {
         return Ok(path);
     }
     crate::images::check_header(&path).map(|_| path)

@@ -18,7 +18,7 @@ pub fn load(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// An image for the book under its name from [`book_image_extension`]: PNG, JPEG and GIF
-/// keep their bytes (they were decoded within the limits when the handout was loaded);
+/// keep their bytes (`check::images` decoded them within the limits before the build);
 /// other formats become PNG. Returns the bytes and the media type.
 ///
 /// [`book_image_extension`]: crate::render::epub::xhtml::book_image_extension

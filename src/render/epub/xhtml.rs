@@ -245,7 +245,7 @@ pub fn section_file(id: &str, has_intro: bool) -> String {
 /// The extension an image has inside the book: PNG, JPEG, GIF and SVG are kept, anything else
 /// is converted to PNG (EPUB readers need no more).
 pub fn book_image_extension(path: &std::path::Path) -> &'static str {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+    if crate::images::is_svg(path) {
         return "svg";
     }
     match crate::images::sniff(path) {
