@@ -68,3 +68,17 @@ pub fn to_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
     image.write_with_encoder(encoder).map_err(|e| format!("cannot encode PNG: {e}"))?;
     Ok(out)
 }
+
+/// The file extension matching what the file's bytes are (a PNG saved as `.jpg` is `png`),
+/// so that every renderer decodes it as what it is.
+pub fn sniffed_extension(path: &Path) -> &'static str {
+    if is_svg(path) {
+        return "svg";
+    }
+    match sniff(path) {
+        Some(image::ImageFormat::Jpeg) => "jpg",
+        Some(image::ImageFormat::Gif) => "gif",
+        Some(image::ImageFormat::WebP) => "webp",
+        _ => "png",
+    }
+}

@@ -43,6 +43,23 @@ pub struct Strings {
     pub important: String,
     pub warning: String,
     pub caution: String,
+    /// How links to a reference and to a note are announced: "Reference {n}", "Note {n}".
+    pub reference_n: String,
+    pub footnote_n: String,
+    /// The heading of the notes (from `[^1]` footnotes).
+    pub notes: String,
+    /// The label of a tri-fold's lined space for notes.
+    pub your_notes: String,
+    /// The label of an EPUB's landmarks navigation.
+    pub landmarks: String,
+    /// Appended to composed text messages: how to stop them, and how to get help.
+    pub sms_opt_out: String,
+    pub sms_help: String,
+    /// The replies to the HELP and STOP keywords (`{sender}`, `{phone}`).
+    pub sms_help_reply: String,
+    pub sms_stop_reply: String,
+    /// Opening and closing quotation marks, then the inner pair: “ ” ‘ ’ in English.
+    pub quotes: Vec<String>,
     pub month_year: String,
     pub months: Vec<String>,
 }

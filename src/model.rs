@@ -357,10 +357,20 @@ impl Format {
     }
 }
 
+/// Where something was written: a file and a 1-based line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
 /// A named output: which format, which sections in which order, and format options.
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub name: String,
+    /// The `[outputs.NAME]` table (or, for a built-in profile, the handout).
+    pub origin: Origin,
     pub sections: SectionChoice,
     pub exclude: Vec<String>,
     /// Whether the citations appendix (and the citation markers) appear.

@@ -12,8 +12,8 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, SourceText, did_you_mean};
 use crate::model::{
-    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, Paper, PdfOptions, Profile, SectionChoice, SmsEncoding,
-    SmsOptions,
+    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, Origin, Paper, PdfOptions, Profile, SectionChoice,
+    SmsEncoding, SmsOptions,
 };
 
 /// The project file's name; its folder is the project root.
@@ -237,7 +237,7 @@ impl ProfileTable {
                         0.0
                     }
                 };
-                FormatOptions::Pdf(PdfOptions {
+                let options = PdfOptions {
                     paper: self.paper.as_ref().map_or(defaults.paper, |p| *p.get_ref()),
                     layout: self.layout.as_ref().map_or(defaults.layout, |l| *l.get_ref()),
                     columns,
@@ -246,7 +246,20 @@ impl ProfileTable {
                     accessible: self.accessible.as_ref().is_none_or(|v| *v.get_ref()),
                     bleed,
                     crop_marks: self.crop_marks.as_ref().is_some_and(|v| *v.get_ref()),
-                })
+                };
+                if let Some((problem, hint)) = crate::render::pdf::geometry::unreadable_measure(&options) {
+                    let offset = [
+                        self.columns.as_ref().map(|c| c.span().start),
+                        self.large_print.as_ref().map(|c| c.span().start),
+                        self.paper.as_ref().map(|c| c.span().start),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .unwrap_or(self.format.span().start);
+                    errors.push(at.source.error_at(at.base + offset, "profile", problem).hint(hint).profile(name));
+                }
+                FormatOptions::Pdf(options)
             }
             "epub" => {
                 let cover = self.cover.as_ref().and_then(|c| {
@@ -286,8 +299,13 @@ impl ProfileTable {
                 })
             }
         };
+        let header = format!("[outputs.{name}]");
+        let offset =
+            at.source.text[at.base..].find(&header).map_or(at.base + self.format.span().start, |i| at.base + i);
+        let (line, column) = at.source.line_col(offset);
         (errors.len() == err_count).then(|| Profile {
             name: name.to_string(),
+            origin: Origin { path: at.source.path.clone(), line, column },
             sections,
             exclude: self.exclude.iter().map(|e| e.get_ref().clone()).collect(),
             citations,
@@ -297,9 +315,10 @@ impl ProfileTable {
 }
 
 /// The built-in profiles used when neither the project nor the handout defines any.
-pub fn default_profiles(project: &ProjectSettings) -> Vec<Profile> {
+pub fn default_profiles(project: &ProjectSettings, handout: &Path) -> Vec<Profile> {
     let profile = |name: &str, options| Profile {
         name: name.to_string(),
+        origin: Origin { path: handout.to_path_buf(), line: 1, column: 1 },
         sections: SectionChoice::All,
         exclude: Vec::new(),
         citations: true,
@@ -530,6 +549,13 @@ fn load_locales(root: &Path) -> Result<crate::locale::ProjectLocales, Vec<Diagno
                         offset,
                         "locale",
                         "`months` must list the twelve month names as strings",
+                    ));
+                }
+            } else if key == "quotes" {
+                let four = value.as_array().is_some_and(|q| q.len() == 4 && q.iter().all(toml::Value::is_str));
+                if !four {
+                    errors.push(source.error_at(offset, "locale", "`quotes` must list four strings").hint(
+                        "opening and closing quotes, then the inner pair, e.g. `quotes = [\"“\", \"”\", \"‘\", \"’\"]`",
                     ));
                 }
             } else if !value.is_str() {

@@ -228,21 +228,13 @@ pub fn translations(translation: &Handout, handouts: &[&Handout]) -> Vec<Diagnos
 
 /// Images printed below 300 dpi at their size in each print profile look soft.
 pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
-    use crate::model::{FormatOptions, Layout, Paper};
+    use crate::model::FormatOptions;
     let mut found = Vec::new();
     for profile in &handout.profiles {
         let FormatOptions::Pdf(options) = &profile.options else { continue };
-        let page_width: f64 = match options.paper {
-            Paper::Letter | Paper::Legal => 8.5,
-            Paper::A4 => 8.27,
-            Paper::A5 => 5.83,
-        };
         // Figures are set at 80% of the text column (see the template).
-        let column = match options.layout {
-            Layout::Trifold => 11.0 / 3.0 - 0.6,
-            Layout::Page if options.large_print => page_width - 1.8,
-            Layout::Page => (page_width - 1.5) / f64::from(options.columns),
-        };
+        let geometry = crate::render::pdf::geometry::Geometry::new(options, handout.meta.direction);
+        let column = geometry.column_width() / crate::render::pdf::geometry::INCH;
         let printed_inches = column * 0.8;
         for section in &handout.sections {
             for image in crate::model::images_in(&section.blocks) {

@@ -334,7 +334,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
                 }
             }
         }
-        None => profiles = default_profiles(&project.settings),
+        None => profiles = default_profiles(&project.settings, &source.path),
     }
     if profiles.is_empty() && errors.is_empty() {
         errors.push(
@@ -348,10 +348,11 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     }
     let direction = Direction::of_lang(&lang);
     let mut sections = body.sections;
-    if direction == Direction::Rtl {
-        sections.iter_mut().for_each(|s| embed_numbers(&mut s.blocks));
-    }
     let (strings, missing) = Strings::resolve(&lang, &project.locales);
+    for section in &mut sections {
+        smart_quotes(section, &strings.quotes);
+    }
+    let smart = |text: &str| crate::text::SmartQuotes::new(&strings.quotes).apply(text);
     if !missing.is_empty() {
         let offset = front.lang.as_ref().map_or(0, |l| at(l.span().start));
         errors.push(
@@ -370,8 +371,8 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     let handout = Handout {
         path: source.path.clone(),
         meta: Meta {
-            title: front.title.into_inner().trim().to_string(),
-            subtitle: front.subtitle,
+            title: smart(front.title.get_ref().trim()),
+            subtitle: front.subtitle.as_deref().map(smart),
             summary: front.summary.into_inner().trim().to_string(),
             lang,
             direction,
@@ -408,71 +409,44 @@ fn checked_image(path: PathBuf) -> Result<PathBuf, String> {
     crate::images::check_header(&path).map(|_| path)
 }
 
-/// In right-to-left text, the bidi algorithm reorders the groups of "1-800-555-0100" after an
-/// Arabic word (they become Arabic numbers split by neutral dashes). Phone-like runs are wrapped
-/// in a left-to-right embedding (U+202A … U+202C; Typst ignores the newer isolates) so that
-/// every format prints them as written.
-fn embed_numbers(blocks: &mut [crate::model::Block]) {
+/// Typographic quotes and apostrophes in a section's text (the text messages keep what the
+/// author typed); code is left as written.
+fn smart_quotes(section: &mut crate::model::Section, quotes: &[String]) {
     use crate::model::{Block, Inline};
-    fn inlines(list: &mut [Inline]) {
+    use crate::text::SmartQuotes;
+    fn inlines(list: &mut [Inline], quotes: &mut SmartQuotes) {
         for inline in list {
             match inline {
-                Inline::Text { text } => *text = embed_phone_runs(text),
+                Inline::Text { text } => *text = quotes.apply(text),
                 Inline::Emphasis { content }
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => inlines(content),
-                _ => {}
+                | Inline::Link { content, .. } => inlines(content, quotes),
+                Inline::Code { .. } | Inline::Citation { .. } | Inline::Image { .. } => quotes.word(),
+                Inline::LineBreak => quotes.space(),
             }
         }
     }
-    for block in blocks {
-        match block {
-            Block::Paragraph { content } | Block::Heading { content, .. } => inlines(content),
-            Block::List { items, .. } => items.iter_mut().for_each(|item| embed_numbers(item)),
-            Block::Quote { blocks } | Block::Callout { blocks, .. } => embed_numbers(blocks),
-            Block::Table { head, rows, .. } => {
-                head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|cell| inlines(cell))
-            }
-            Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
-        }
-    }
-}
-
-/// Wraps runs of digits joined by `-`, `.`, `(`, `)` or single spaces, holding at least one
-/// separator, in U+202A … U+202C.
-fn embed_phone_runs(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
-            let mut end = i + 1;
-            while end < chars.len() {
-                let c = chars[end];
-                let joins = matches!(c, '-' | '.' | '(' | ')' | ' ')
-                    && chars.get(end + 1).is_some_and(|n| n.is_ascii_digit() || *n == '(');
-                if c.is_ascii_digit() || c == ')' || joins {
-                    end += 1;
-                } else {
-                    break;
+    fn blocks(list: &mut [Block], marks: &[String]) {
+        for block in list {
+            match block {
+                Block::Paragraph { content } | Block::Heading { content, .. } => {
+                    inlines(content, &mut SmartQuotes::new(marks))
                 }
+                Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, marks)),
+                Block::Quote { blocks: inner } | Block::Callout { blocks: inner, .. } => blocks(inner, marks),
+                Block::Table { head, rows, .. } => head
+                    .iter_mut()
+                    .chain(rows.iter_mut().flatten())
+                    .for_each(|cell| inlines(cell, &mut SmartQuotes::new(marks))),
+                Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
             }
-            let run: String = chars[i..end].iter().collect();
-            if run.chars().any(|c| !c.is_ascii_digit()) {
-                out.push('\u{202a}');
-                out.push_str(&run);
-                out.push('\u{202c}');
-            } else {
-                out.push_str(&run);
-            }
-            i = end;
-        } else {
-            out.push(chars[i]);
-            i += 1;
         }
     }
-    out
+    if let Some(heading) = &mut section.heading {
+        inlines(heading, &mut SmartQuotes::new(quotes));
+    }
+    blocks(&mut section.blocks, quotes);
 }
 
 /// Section ids named by a profile must exist; a typo gets the nearest id.
@@ -563,16 +537,4 @@ pub fn find_handouts(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_runs_are_embedded_left_to_right() {
-        assert_eq!(embed_phone_runs("اتصل 1-800-555-0100."), "اتصل \u{202a}1-800-555-0100\u{202c}.");
-        assert_eq!(embed_phone_runs("رقم 988 الآن"), "رقم 988 الآن");
-        assert_eq!(embed_phone_runs("+1 (800) 555-0100"), "\u{202a}+1 (800) 555-0100\u{202c}");
-    }
 }

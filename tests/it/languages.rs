@@ -50,7 +50,7 @@ fn spanish_sample_in_every_format() {
         "¿Necesita ayuda ahora?",
         "Llame al",
         "Referencias",
-        "Página 1 de 2",
+        "Página 1 de ",
         "Revisado: noviembre de 2026",
         "Escanee para visitar",
     ] {

@@ -158,18 +158,34 @@ crop-marks = true
 }
 
 #[test]
-fn an_overflowing_trifold_fails_and_says_by_how_much() {
-    let dir = sample_with_profiles("[outputs.trifold]\nformat = \"pdf\"\nlayout = \"trifold\"\npaper = \"a5\"\n");
+fn an_overflowing_trifold_names_what_does_not_fit_at_its_profile() {
+    let dir = sample_with_profiles("[outputs.trifold]\nformat = \"pdf\"\nlayout = \"trifold\"\ncitations = \"none\"\n");
     let run = dir.run(&["build"]);
-    run.fails_with(1, "the tri-fold overflows: the sections on the three inside panels need about");
-    assert!(run.stderr.contains("mm more than the"), "{}", run.stderr);
+    let line =
+        dir.read_text("content/emotional-numbness.md").lines().position(|l| l == "[outputs.trifold]").unwrap() + 1;
+    run.fails_with(1, &format!("content/emotional-numbness.md:{line}:1: error[pdf]: the tri-fold's three inside panels are full: the end of “"));
+    assert!(
+        run.stderr.contains("“Ways to cope”, “When and where to get help” do not fit (profile `trifold`)"),
+        "{}",
+        run.stderr
+    );
     assert!(dir.files("dist/emotional-numbness").is_empty(), "{:?}", dir.files("dist"));
+    // References too long for the flap are reported at the profile too.
+    let dir = sample_with_profiles(
+        "[outputs.trifold]\nformat = \"pdf\"\nlayout = \"trifold\"\npaper = \"a5\"\nsections = [\"intro\", \"causes\"]\n",
+    );
+    dir.run(&["build"]).fails_with(
+        1,
+        &format!("content/emotional-numbness.md:{line}:1: error[pdf]: the tri-fold's references need about"),
+    );
 }
 
 #[test]
 fn markup_in_author_text_prints_literally() {
     let dir = Dir::new();
     let title = r#"#read("/etc/passwd") *x* $y$"#;
+    // Straight quotes print as typographic ones; nothing else changes.
+    let printed = "#read(“/etc/passwd”) *x* $y$";
     dir.write(
         "content/x.md",
         &format!("+++\ntitle = '{title}'\nsummary = \"s\"\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.p]\nformat = \"pdf\"\n+++\nBody with #strong[markup] and $math$ and \\<label> and @ref.\n"),
@@ -178,10 +194,10 @@ fn markup_in_author_text_prints_literally() {
     let Some(()) = tools() else { return };
     let pdf = dir.path().join("dist/x/p.pdf");
     let text = text_of(&pdf);
-    assert!(text.contains(title), "{text}");
+    assert!(text.contains(printed), "{text}");
     assert!(text.contains("Body with #strong[markup] and $math$ and <label> and @ref."), "{text}");
     assert!(!text.contains("root:"), "nothing from /etc/passwd");
-    assert_eq!(field(&info_of(&pdf), "Title"), title);
+    assert_eq!(field(&info_of(&pdf), "Title"), printed);
 }
 
 #[test]
@@ -260,7 +276,7 @@ fn words_are_not_broken_at_line_ends_unless_the_profile_asks() {
         return;
     }
     let dir = sample_with_profiles(
-        "[outputs.plain]\nformat = \"pdf\"\ncolumns = 3\npaper = \"a5\"\n[outputs.broken]\nformat = \"pdf\"\ncolumns = 3\npaper = \"a5\"\nhyphenate = true\n",
+        "[outputs.plain]\nformat = \"pdf\"\ncolumns = 2\n[outputs.broken]\nformat = \"pdf\"\ncolumns = 2\nhyphenate = true\n",
     );
     dir.run(&["build"]).success();
     let source = dir.read_text("content/emotional-numbness.md");

@@ -103,7 +103,7 @@ fn print_images_below_300_dpi_warn() {
     run.success();
     assert!(
         run.stderr
-            .contains("content/x.md:9:18: warning[image]: image `../assets/small.png` prints at 54 dpi, below 300"),
+            .contains("content/x.md:9:18: warning[image]: image `../assets/small.png` prints at 65 dpi, below 300"),
         "{}",
         run.stderr
     );

@@ -5,6 +5,9 @@
 //! (Typst writes only the TrimBox).
 
 mod data;
+mod finish;
+mod fit;
+pub mod geometry;
 mod world;
 
 use std::collections::HashMap;
@@ -21,6 +24,8 @@ use crate::model::{Date, Format, FormatOptions, Layout, PdfOptions as ProfilePdf
 use crate::output::Artifact;
 use crate::render::{RenderContext, Renderer};
 use crate::settings::Project;
+use data::Fit;
+use geometry::Geometry;
 use world::{Engine, HandoutWorld};
 
 /// The template a project may override with `assets/templates/handout.typ`.
@@ -31,7 +36,7 @@ const TEMPLATE_OVERRIDE: &str = "assets/templates/handout.typ";
 pub struct PdfRenderer {
     engines: Mutex<HashMap<PathBuf, Arc<Engine>>>,
     /// QR codes by address: a catalog's handouts mostly share a few.
-    qr_codes: Mutex<HashMap<String, Vec<u8>>>,
+    qr_codes: Mutex<HashMap<String, (Vec<u8>, f64)>>,
     /// Font folders named on the command line (`--font-path`).
     font_paths: Vec<PathBuf>,
 }
@@ -90,17 +95,16 @@ impl Renderer for PdfRenderer {
             FormatOptions::Pdf(options) => options.clone(),
             _ => ProfilePdf::default(),
         };
+        let geometry = Geometry::new(&options, handout.meta.direction);
         let engine = self.engine(context.project).map_err(|e| vec![error(e)])?;
         let template = template(context.project).map_err(|d| vec![d])?;
 
-        // The files the template may read: data, images, logo, QR code.
+        // The files the template may read: data, images, logo, QR code. Their virtual names
+        // are made here, never taken from the author, and name what the bytes are.
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let logo = match &handout.brand.logo {
             Some(path) => {
-                let virtual_path = format!(
-                    "/logo.{}",
-                    path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase()
-                );
+                let virtual_path = format!("/logo.{}", crate::images::sniffed_extension(path));
                 files.push((
                     virtual_path.clone(),
                     image_bytes(path).map_err(|why| vec![error(format!("logo {}: {why}", path.display()))])?,
@@ -111,49 +115,44 @@ impl Renderer for PdfRenderer {
         };
         let qr = match &handout.meta.contact.url {
             Some(url) => {
-                let svg = self.qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?;
+                let (svg, width) = self.qr_svg(url).map_err(|e| vec![error(format!("QR code for {url}: {e}"))])?;
                 files.push(("/qr.svg".into(), svg));
-                Some("/qr.svg")
+                Some(("/qr.svg", width))
             }
             None => None,
         };
         let fonts = font_chain(context.project, &handout.meta.lang);
-        let families: Vec<String> = engine.book.families().map(|(name, _)| name.to_string()).collect();
-        for family in &fonts {
-            if !families.iter().any(|f| f.eq_ignore_ascii_case(family)) {
-                let mut known = families.clone();
-                known.dedup();
-                let near = crate::diagnostic::did_you_mean(family, known.iter().map(String::as_str))
-                    .map(|n| format!("did you mean \"{n}\"? "))
-                    .unwrap_or_default();
-                return Err(vec![
-                    error(format!("font family \"{family}\" (from [fonts] in handout.toml) is not available")).hint(
-                        format!(
-                            "{near}put its .ttf/.otf files in the project's fonts/ folder; available: {}",
-                            known.join(", ")
-                        ),
-                    ),
-                ]);
-            }
-        }
-        let data = data::template_data(selection, &options, &fonts, logo.as_deref(), qr);
+        check_families(&engine, &fonts).map_err(|d| vec![error(d.0).hint(d.1)])?;
+        let slug_line = geometry.mark_offset.map(|_| slug_line(selection, &geometry));
+        let frame =
+            data::Frame { options: &options, geometry: &geometry, fonts: &fonts, logo: logo.as_deref(), qr, slug_line };
+        let data = data::template_data(selection, &frame);
         for (virtual_path, path) in &data.images {
             files.push((
                 virtual_path.clone(),
                 image_bytes(path).map_err(|why| vec![error(format!("image {}: {why}", path.display()))])?,
             ));
         }
-        files.push(("/data.json".into(), serde_json::to_vec(&data.json).expect("data serializes")));
+        files.push((DATA_FILE.into(), data.bytes(&Fit::default())));
 
         let today = Date::from_unix(context.timestamp);
-        let world = HandoutWorld::new(&engine, template, files, today);
-        let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+        let mut world = HandoutWorld::new(&engine, template, files, today);
+        let mut compile = |fit: &Fit| {
+            world.set_file(DATA_FILE, data.bytes(fit));
+            let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+            output.map_err(|errors| typst_errors(&world, &errors, &options, &error, &selection.profile.origin))
+        };
+        let measure = |document: &PagedDocument| fit::measure(document, &geometry);
+        let (document, _) = if options.layout == Layout::Trifold {
+            fit::fit_trifold(&geometry, &mut compile, measure)?
+        } else {
+            fit::fit_pages(&geometry, &mut compile, measure)?
+        };
         // Typst memoizes across compiles. What the next handout reuses (the template, fonts,
         // shared images) was used by this compile or the one before; the rest is dropped, which
         // keeps the cache small over a catalog (measured: 3% faster and 30 MB less than keeping
         // ten compiles' worth, see BENCHMARKS.md).
         typst::comemo::evict(2);
-        let document = output.map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
         let missing = missing_glyphs(&document);
         if !missing.is_empty() {
             let listed: Vec<String> = missing.iter().take(8).map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
@@ -172,13 +171,7 @@ impl Renderer for PdfRenderer {
             ))]);
         }
         if options.layout == Layout::Trifold && document.pages().len() != 2 {
-            return Err(vec![
-                error(format!(
-                    "the tri-fold's text overflows: it needs {} pages instead of 2 sides",
-                    document.pages().len()
-                ))
-                .hint("shorten the sections, leave some out with `sections`/`exclude`, or use `layout = \"page\"`"),
-            ]);
+            return Err(vec![trifold_overflow(selection, &document)]);
         }
 
         let standards =
@@ -201,14 +194,109 @@ impl Renderer for PdfRenderer {
             tagged: options.accessible,
             ..PdfOptions::default()
         };
-        let mut bytes = typst_pdf::pdf(&document, &pdf_options)
-            .map_err(|errors| typst_errors(&world, &errors, &options, &error))?;
-        if options.bleed > 0.0 {
-            bytes = set_bleed_box(&bytes, options.bleed)
-                .map_err(|e| vec![error(format!("could not set the BleedBox: {e}"))])?;
-        }
+        let bytes = typst_pdf::pdf(&document, &pdf_options)
+            .map_err(|errors| typst_errors(&world, &errors, &options, &error, &selection.profile.origin))?;
+        let extras = finish::Extras {
+            link_names: reference_targets(selection, &document),
+            outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
+        };
+        let bytes = finish::finish(&bytes, &geometry, &extras)
+            .map_err(|e| vec![error(format!("could not finish the PDF: {e}"))])?;
         Ok(vec![Artifact { file_name: format!("{profile}.pdf"), bytes }])
     }
+}
+
+/// The virtual path of the handout's data.
+const DATA_FILE: &str = "/data.json";
+
+/// Every family of the chain must be a font the engine has.
+fn check_families(engine: &Engine, fonts: &[String]) -> Result<(), (String, String)> {
+    let families: Vec<String> = engine.book.families().map(|(name, _)| name.to_string()).collect();
+    for family in fonts {
+        if !families.iter().any(|f| f.eq_ignore_ascii_case(family)) {
+            let mut known = families.clone();
+            known.dedup();
+            let near = crate::diagnostic::did_you_mean(family, known.iter().map(String::as_str))
+                .map(|n| format!("did you mean \"{n}\"? "))
+                .unwrap_or_default();
+            return Err((
+                format!("font family \"{family}\" (from [fonts] in handout.toml) is not available"),
+                format!(
+                    "{near}put its .ttf/.otf files in the project's fonts/ folder; available: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The slug line a print shop reads: what the file is and how to cut it.
+fn slug_line(selection: &crate::select::Selection, geometry: &Geometry) -> String {
+    let handout = selection.handout;
+    let (w, h) = (geometry.width / geometry::MM, geometry.height / geometry::MM);
+    let mut line = format!(
+        "{} · {}.pdf · trim {w:.1} × {h:.1} mm · bleed {:.1} mm",
+        handout.meta.slug,
+        selection.profile.name,
+        geometry.bleed / geometry::MM
+    );
+    if let Some(panels) = &geometry.panels {
+        let widths: Vec<String> = panels.outside.iter().map(|p| format!("{:.1}", p.width / geometry::MM)).collect();
+        line.push_str(&format!(" · letter fold, panels {} mm", widths.join(" + ")));
+    }
+    if let Some(date) = handout.meta.reviewed {
+        line.push_str(&format!(" · {date}"));
+    }
+    line
+}
+
+/// Where each reference entry starts, for links to it to announce "Reference 3" (in the
+/// handout's language) instead of a page number.
+fn reference_targets(selection: &crate::select::Selection, document: &PagedDocument) -> Vec<(usize, f64, f64, String)> {
+    use typst::foundations::Label;
+    use typst::introspection::Introspector as _;
+    let introspector = document.introspector();
+    let mut targets = Vec::new();
+    for (i, reference) in selection.references.iter().enumerate() {
+        let Some(label) = Label::new(typst::utils::PicoStr::intern(&reference.anchor())) else { continue };
+        let Ok(element) = introspector.query_label(label) else { continue };
+        let Some(position) = element.location().and_then(|l| introspector.position(l)) else { continue };
+        let page = position.page.get() - 1;
+        let Some(height) = document.pages().get(page).map(|p| p.frame.height().to_pt()) else { continue };
+        let number = reference.number.unwrap_or(i + 1);
+        let name = selection.handout.strings.reference_n.replace("{n}", &number.to_string());
+        let x = position.point.x.to_pt();
+        let y = height - (position.point.y.to_pt() - 10.0).max(0.0);
+        targets.push((page, x, y, name));
+    }
+    targets
+}
+
+/// The tri-fold's inside needs a third side: name the sections that do not fit.
+fn trifold_overflow(selection: &crate::select::Selection, document: &PagedDocument) -> Diagnostic {
+    let mut names = Vec::new();
+    let mut last_inside = None;
+    for section in &selection.sections {
+        let title =
+            if section.heading.is_some() { section.title() } else { selection.handout.strings.introduction.clone() };
+        match fit::page_of_label(document, &format!("sec-{}", section.id)) {
+            Some(page) if page <= 2 => last_inside = Some(title),
+            _ => names.push(format!("“{title}”")),
+        }
+    }
+    if let Some(title) = last_inside {
+        names.insert(0, format!("the end of “{title}”"));
+    }
+    let profile = selection.profile;
+    Diagnostic::error(
+        &profile.origin.path,
+        "pdf",
+        format!("the tri-fold's three inside panels are full: {} do not fit", names.join(", ")),
+    )
+    .at((profile.origin.line, profile.origin.column))
+    .profile(&profile.name)
+    .hint("shorten those sections, leave some out with `sections` or `exclude`, or use `layout = \"page\"`")
 }
 
 /// Characters Typst set with no glyph (the font chain lacks them), in order of first use.
@@ -277,15 +365,19 @@ fn image_bytes(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 impl PdfRenderer {
-    fn qr_svg(&self, url: &str) -> Result<Vec<u8>, qrcode::types::QrError> {
-        if let Some(svg) = self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
-            return Ok(svg.clone());
+    /// The QR code as SVG and its printed width in millimetres: the symbol at least 20 mm, with
+    /// its quiet zone of four modules around it.
+    fn qr_svg(&self, url: &str) -> Result<(Vec<u8>, f64), qrcode::types::QrError> {
+        if let Some(found) = self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).get(url) {
+            return Ok(found.clone());
         }
         let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)?;
+        let modules = code.width() as f64;
         let svg =
             code.render::<qrcode::render::svg::Color>().quiet_zone(true).min_dimensions(240, 240).build().into_bytes();
-        self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_string(), svg.clone());
-        Ok(svg)
+        let found = (svg, 22.0 * (modules + 8.0) / modules);
+        self.qr_codes.lock().unwrap_or_else(|e| e.into_inner()).insert(url.to_string(), found.clone());
+        Ok(found)
     }
 }
 
@@ -295,17 +387,20 @@ fn typst_errors(
     errors: &[SourceDiagnostic],
     options: &ProfilePdf,
     error: &dyn Fn(String) -> Diagnostic,
+    origin: &crate::model::Origin,
 ) -> Vec<Diagnostic> {
     errors
         .iter()
         .map(|e| {
             let message = e.message.as_str();
-            if let Some(rest) = message.split("handout-overflow:").nth(1) {
+            if let Some(rest) = message.split("handout-overflow:flap:").nth(1) {
                 let parts: Vec<&str> = rest.trim_end_matches(['"', ')']).split(':').collect();
-                let (area, over, have) = (parts.first().copied().unwrap_or(""), parts.get(1).copied().unwrap_or("?"), parts.get(2).copied().unwrap_or("?"));
-                let place = if area == "flap" { "the references on the inside flap" } else { "the sections on the three inside panels" };
-                return error(format!("the tri-fold overflows: {place} need about {over} mm more than the {have} mm of column they have"))
-                    .hint("shorten the text, leave sections out with `sections`/`exclude`, set `citations = \"none\"`, or use `layout = \"page\"`");
+                let (over, have) = (parts.first().copied().unwrap_or("?"), parts.get(1).copied().unwrap_or("?"));
+                let message =
+                    format!("the tri-fold's references need about {over} mm more than the {have} mm of the inside flap");
+                return Diagnostic { path: origin.path.clone(), ..error(message) }
+                .at((origin.line, origin.column))
+                .hint("cite fewer sources, leave sections out with `sections`/`exclude`, set `citations = \"none\"`, or use `layout = \"page\"`");
             }
             let mut d = error(format!("typesetting failed: {message}{}", template_place(world, e)));
             if let Some(hint) = e.hints.first() {
@@ -327,29 +422,4 @@ fn template_place(world: &HandoutWorld, error: &SourceDiagnostic) -> String {
         Some((line, column)) => format!(" (template {}:{})", line + 1, column + 1),
         None => String::new(),
     }
-}
-
-/// Adds a BleedBox (the TrimBox grown by the bleed) to every page.
-fn set_bleed_box(pdf: &[u8], bleed_mm: f64) -> Result<Vec<u8>, String> {
-    use lopdf::{Document, Object};
-    let mut document = Document::load_mem(pdf).map_err(|e| e.to_string())?;
-    let bleed = bleed_mm * 72.0 / 25.4;
-    let pages: Vec<_> = document.get_pages().into_values().collect();
-    for id in pages {
-        let page = document.get_object_mut(id).and_then(Object::as_dict_mut).map_err(|e| e.to_string())?;
-        let trim: Vec<f64> = page
-            .get(b"TrimBox")
-            .and_then(Object::as_array)
-            .map_err(|e| e.to_string())?
-            .iter()
-            .map(|o| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)))
-            .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())?;
-        let [x0, y0, x1, y1] = trim[..] else { return Err("a TrimBox without four numbers".into()) };
-        let bleed_box = [x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed].map(|v| Object::Real(v as f32)).to_vec();
-        page.set("BleedBox", Object::Array(bleed_box));
-    }
-    let mut out = Vec::new();
-    document.save_to(&mut out).map_err(|e| e.to_string())?;
-    Ok(out)
 }

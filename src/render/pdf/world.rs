@@ -57,6 +57,13 @@ impl<'a> HandoutWorld<'a> {
     }
 }
 
+impl HandoutWorld<'_> {
+    /// Replaces one file, e.g. the data for the next compile of a tri-fold being fitted.
+    pub fn set_file(&mut self, path: &str, bytes: Vec<u8>) {
+        self.files.insert(file_id(path), Bytes::new(bytes));
+    }
+}
+
 impl World for HandoutWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         &self.engine.library
