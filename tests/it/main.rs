@@ -9,5 +9,6 @@ mod foundation;
 mod hostile;
 mod languages;
 mod pdf;
+mod print;
 mod review;
 mod sms;

@@ -181,6 +181,20 @@ pub fn skip_or_fail(why: &str) {
     eprintln!("\n*** SKIPPED: {why}; install it (see .ci/run) to run this check ***\n");
 }
 
+/// Runs `tests/tools/SCRIPT ARGS` with python3 and returns its output, when python3 and the
+/// module the script needs are installed (else a loud skip, or a failure under CI=true).
+pub fn python_tool(script: &str, args: &[&str], module: &str) -> Option<String> {
+    let probe = Command::new("python3").args(["-c", &format!("import {module}")]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        skip_or_fail(&format!("the Python module `{module}` is not installed (see .ci/run)"));
+        return None;
+    }
+    let script = repo().join("tests/tools").join(script);
+    let mut all = vec![script.to_str().unwrap()];
+    all.extend_from_slice(args);
+    Some(output_of("python3", &all))
+}
+
 /// EPUBCheck's command: Debian's `/usr/bin/epubcheck` is a bare symlink to the jar, which
 /// only runs where binfmt_misc handles jars, so prefer `java -jar`.
 pub fn epubcheck() -> Option<Vec<String>> {

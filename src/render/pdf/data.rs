@@ -108,17 +108,7 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
         .references
         .iter()
         .map(|r| {
-            let runs: Vec<Value> = r
-                .runs
-                .iter()
-                .map(|run| {
-                    let mut value = serde_json::to_value(run).unwrap_or_default();
-                    if run.link.is_some() || looks_like_address(&run.text) {
-                        value["text"] = json!(address_breaks(&run.text));
-                    }
-                    value
-                })
-                .collect();
+            let runs: Vec<Value> = r.runs.iter().flat_map(|run| reference_runs(run, rtl)).collect();
             json!({ "anchor": anchor_safe(&r.key), "label": r.label, "number": r.number, "runs": runs })
         })
         .collect();
@@ -147,10 +137,15 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
             "keywords": meta.keywords,
             "reviewed": meta.reviewed.map(|d| strings.reviewed_on(d)),
         },
-        "brand": { "organisation": handout.brand.organisation, "logo": frame.logo },
+        "brand": {
+            "organisation": handout.brand.organisation,
+            "organisation_lang": handout.brand.organisation.as_deref().and_then(|o| latin_lang(o, rtl)),
+            "logo": frame.logo,
+        },
         "colors": colors(&handout.brand.color),
         "contact": {
             "name": contact.name, "phone": contact.phone, "url": contact.url, "hours": contact.hours,
+            "name_lang": contact.name.as_deref().and_then(|n| latin_lang(n, rtl)),
             "url_display": contact.url.as_deref().map(address_breaks),
             "tel": contact.phone.as_deref().map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()),
         },
@@ -174,6 +169,38 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
         "qr": frame.qr.map(|(path, width)| json!({ "path": path, "width_mm": width })),
     });
     TemplateData { json, images: files }
+}
+
+/// A reference's run as the template sets it: addresses with places to break, and in
+/// right-to-left handouts Latin-script pieces tagged as English.
+fn reference_runs(run: &crate::cite::Run, rtl: bool) -> Vec<Value> {
+    let base = serde_json::to_value(run).unwrap_or_default();
+    let with_text = |text: String, lang: Option<&str>| {
+        let mut value = base.clone();
+        value["text"] = json!(text);
+        if let Some(lang) = lang {
+            value["lang"] = json!(lang);
+        }
+        value
+    };
+    if run.link.is_some() {
+        return vec![with_text(address_breaks(&run.text), rtl.then_some("en"))];
+    }
+    crate::text::runs(&run.text, rtl)
+        .into_iter()
+        .map(|(piece, kind)| match kind {
+            crate::text::RunKind::Address => with_text(address_breaks(piece), rtl.then_some("en")),
+            crate::text::RunKind::Latin => with_text(piece.to_string(), Some("en")),
+            _ => with_text(piece.to_string(), None),
+        })
+        .collect()
+}
+
+/// "en" for a name written wholly in Latin script inside a right-to-left handout.
+fn latin_lang(text: &str, rtl: bool) -> Option<&'static str> {
+    let latin = text.chars().any(|c| c.is_ascii_alphabetic());
+    let right_to_left = text.chars().any(|c| ('\u{590}'..='\u{8ff}').contains(&c));
+    (rtl && latin && !right_to_left).then_some("en")
 }
 
 /// The template's colours: the brand colour, a tint of it for boxes, the text colour that
@@ -287,17 +314,12 @@ fn json_text(content: &Value) -> String {
     })
 }
 
-/// Whether a reference's text is a web address or a DOI.
-fn looks_like_address(text: &str) -> bool {
-    text.contains("://") || text.starts_with("doi:") || text.starts_with("10.") || text.starts_with("www.")
-}
-
 /// A web address or DOI with places to break a line: after `/`, before `.`, `-`, `_`, `?`,
-/// `#`, `&` and `=`. A hyphen is joined to what follows, so that a break never looks like a
-/// hyphenated word; no hyphen is ever added.
+/// `#`, `&` and `=`. Its hyphens are non-breaking hyphens (U+2011), so that a break never
+/// comes after one and looks like a hyphenated word; no hyphen is ever added.
 pub fn address_breaks(address: &str) -> String {
     const ZERO_WIDTH_SPACE: char = '\u{200b}';
-    const WORD_JOINER: char = '\u{2060}';
+    const NON_BREAKING_HYPHEN: char = '\u{2011}';
     let mut out = String::with_capacity(address.len() + 16);
     let chars: Vec<char> = address.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -305,10 +327,7 @@ pub fn address_breaks(address: &str) -> String {
         if matches!(c, '.' | '-' | '_' | '?' | '#' | '&' | '=') && i > 0 && chars[i - 1] != '/' {
             out.push(ZERO_WIDTH_SPACE);
         }
-        out.push(c);
-        if c == '-' {
-            out.push(WORD_JOINER);
-        }
+        out.push(if c == '-' { NON_BREAKING_HYPHEN } else { c });
         if c == '/' && next.is_some_and(|n| n != '/') && (i == 0 || chars[i - 1] != '/') {
             out.push(ZERO_WIDTH_SPACE);
         }
@@ -323,8 +342,8 @@ mod tests {
     #[test]
     fn addresses_break_after_slashes_and_before_dots_and_hyphens() {
         let broken = address_breaks("https://a.org/x-y");
-        assert_eq!(broken, "https://a\u{200b}.org/\u{200b}x\u{200b}-\u{2060}y");
-        assert_eq!(broken.replace(['\u{200b}', '\u{2060}'], ""), "https://a.org/x-y");
+        assert_eq!(broken, "https://a\u{200b}.org/\u{200b}x\u{200b}\u{2011}y");
+        assert_eq!(broken.replace('\u{200b}', "").replace('\u{2011}', "-"), "https://a.org/x-y");
     }
 
     #[test]

@@ -157,7 +157,8 @@ fn name_links(document: &mut Document, page: ObjectId, names: &[(usize, f64, f64
         let destination = annotation
             .get(b"Dest")
             .or_else(|_| annotation.get(b"A").and_then(Object::as_dict).and_then(|a| a.get(b"D")))
-            .and_then(Object::as_array);
+            .and_then(|d| document.dereference(d))
+            .and_then(|(_, d)| d.as_array());
         let Ok([target, _, rest @ ..]) = destination.map(Vec::as_slice) else { continue };
         let Some(target_page) = target.as_reference().ok().and_then(|t| pages.iter().position(|p| *p == t)) else {
             continue;

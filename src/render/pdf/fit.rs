@@ -32,6 +32,8 @@ pub struct Measured {
     pub used: Vec<Vec<f64>>,
     /// The markers the template puts before blocks (`blk-…`) and figures (`fig-…`).
     pub markers: Vec<Marker>,
+    /// Words wider than the column they are set in, which would print over what is beside it.
+    pub overflows: Vec<String>,
 }
 
 /// A marker's place: page (from 0), column, and points from the top of the column.
@@ -65,25 +67,46 @@ impl Measured {
 
 /// Measures every page of a layout.
 pub fn measure(document: &PagedDocument, geometry: &Geometry) -> Measured {
+    // Typst's page frames are the trimmed page: the bleed and slug lie outside them.
     let columns = usize::from(geometry.columns);
-    let top = geometry.outset + geometry.margin.top;
-    let left = geometry.outset + geometry.margin.x;
+    let top = geometry.margin.top;
+    let left = geometry.margin.x;
     let pitch = geometry.column_width() + geometry.gutter;
-    let column_of = |x: f64| (((x - left) / pitch).floor().max(0.0) as usize).min(columns - 1);
-    let footer_top = geometry.outset + geometry.height - geometry.margin.bottom;
+    let column_of = |x: f64| (((x - left + 1.0) / pitch).floor().max(0.0) as usize).min(columns - 1);
+    let footer_top = geometry.height - geometry.margin.bottom;
+    let introspector = document.introspector();
+    // The title block spans the columns of the first page of a page layout.
+    let title_end = Label::new(typst::utils::PicoStr::intern("title-end"))
+        .and_then(|label| introspector.query_label(label).ok())
+        .and_then(|element| element.location())
+        .and_then(|location| introspector.position(location))
+        .map_or(0.0, |p| p.point.y.to_pt());
+    let column_right = |column: usize| left + column as f64 * pitch + geometry.column_width();
     let mut used = Vec::new();
-    for page in document.pages() {
+    let mut overflows = Vec::new();
+    for (index, page) in document.pages().iter().enumerate() {
         let mut columns_used = vec![0.0_f64; columns];
-        walk(&page.frame, Point::zero(), &mut |x, y, bottom| {
+        let text_page = geometry.panels.is_none() || index == 1;
+        walk(&page.frame, Point::zero(), &mut |item| {
             // Only the text area: not the footer, the band or the marks.
-            if y >= top - 1.0 && bottom <= footer_top + 1.0 {
-                let column = column_of(x);
-                columns_used[column] = columns_used[column].max(bottom - top);
+            if item.top >= top - 1.0 && item.bottom <= footer_top + 1.0 {
+                let column = column_of(item.x);
+                columns_used[column] = columns_used[column].max(item.bottom - top);
+                let spans = index == 0 && item.top < title_end;
+                if let Some(text) = item.text
+                    && text_page
+                    && !spans
+                    && item.right > column_right(column) + 1.0
+                {
+                    let word = text.split_whitespace().last().unwrap_or(text).to_string();
+                    if !overflows.contains(&word) {
+                        overflows.push(word);
+                    }
+                }
             }
         });
         used.push(columns_used);
     }
-    let introspector = document.introspector();
     let mut markers = Vec::new();
     for element in introspector.query_labelled() {
         let Some(label) = element.label().map(|l| l.resolve().to_string()) else { continue };
@@ -95,11 +118,20 @@ pub fn measure(document: &PagedDocument, geometry: &Geometry) -> Measured {
         markers.push(Marker { label, page: position.page.get() - 1, column: column_of(x), y: y - top });
     }
     markers.sort_by(|a, b| (a.page, a.column).cmp(&(b.page, b.column)).then(a.y.total_cmp(&b.y)));
-    Measured { pages: document.pages().len(), used, markers }
+    Measured { pages: document.pages().len(), used, markers, overflows }
 }
 
-/// Calls `visit(x, top, bottom)` for every text run, shape and image, in page coordinates.
-fn walk(frame: &Frame, origin: Point, visit: &mut dyn FnMut(f64, f64, f64)) {
+/// What `walk` reports of a text run, shape or image: its box, and a run's text.
+struct Item<'a> {
+    x: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    text: Option<&'a str>,
+}
+
+/// Calls `visit` for every text run, shape and image, in page coordinates.
+fn walk<'a>(frame: &'a Frame, origin: Point, visit: &mut dyn FnMut(Item<'a>)) {
     for (position, item) in frame.items() {
         let at = origin + *position;
         let (x, y) = (at.x.to_pt(), at.y.to_pt());
@@ -110,13 +142,23 @@ fn walk(frame: &Frame, origin: Point, visit: &mut dyn FnMut(f64, f64, f64)) {
             }
             FrameItem::Text(text) => {
                 let size = text.size.to_pt();
-                visit(x, y - size * 0.75, y + size * 0.25);
+                let right = x + text.width().to_pt();
+                visit(Item { x, right, top: y - size * 0.75, bottom: y + size * 0.25, text: Some(&text.text) });
             }
             FrameItem::Shape(shape, _) => {
                 let bbox = shape.bbox(false);
-                visit(x + bbox.min.x.to_pt(), y + bbox.min.y.to_pt(), y + bbox.max.y.to_pt());
+                let (x0, x1) = (x + bbox.min.x.to_pt(), x + bbox.max.x.to_pt());
+                visit(Item {
+                    x: x0,
+                    right: x1,
+                    top: y + bbox.min.y.to_pt(),
+                    bottom: y + bbox.max.y.to_pt(),
+                    text: None,
+                });
             }
-            FrameItem::Image(_, size, _) => visit(x, y, y + size.y.to_pt()),
+            FrameItem::Image(_, size, _) => {
+                visit(Item { x, right: x + size.x.to_pt(), top: y, bottom: y + size.y.to_pt(), text: None })
+            }
             _ => {}
         }
     }
@@ -289,7 +331,7 @@ mod tests {
         Measured {
             pages: if height <= 3.0 * column { 2 } else { 3 },
             used: vec![Vec::new(), inside],
-            markers: Vec::new(),
+            ..Measured::default()
         }
     }
 

@@ -173,6 +173,10 @@ impl Renderer for PdfRenderer {
         if options.layout == Layout::Trifold && document.pages().len() != 2 {
             return Err(vec![trifold_overflow(selection, &document)]);
         }
+        let overflows = fit::measure(&document, &geometry).overflows;
+        if !overflows.is_empty() {
+            return Err(overflows.iter().map(|word| too_wide(selection, word)).collect());
+        }
 
         let standards =
             if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }
@@ -197,7 +201,7 @@ impl Renderer for PdfRenderer {
         let bytes = typst_pdf::pdf(&document, &pdf_options)
             .map_err(|errors| typst_errors(&world, &errors, &options, &error, &selection.profile.origin))?;
         let extras = finish::Extras {
-            link_names: reference_targets(selection, &document),
+            link_names: reference_targets(selection, &document, &geometry),
             outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
         };
         let bytes = finish::finish(&bytes, &geometry, &extras)
@@ -253,7 +257,11 @@ fn slug_line(selection: &crate::select::Selection, geometry: &Geometry) -> Strin
 
 /// Where each reference entry starts, for links to it to announce "Reference 3" (in the
 /// handout's language) instead of a page number.
-fn reference_targets(selection: &crate::select::Selection, document: &PagedDocument) -> Vec<(usize, f64, f64, String)> {
+fn reference_targets(
+    selection: &crate::select::Selection,
+    document: &PagedDocument,
+    geometry: &Geometry,
+) -> Vec<(usize, f64, f64, String)> {
     use typst::foundations::Label;
     use typst::introspection::Introspector as _;
     let introspector = document.introspector();
@@ -263,7 +271,11 @@ fn reference_targets(selection: &crate::select::Selection, document: &PagedDocum
         let Ok(element) = introspector.query_label(label) else { continue };
         let Some(position) = element.location().and_then(|l| introspector.position(l)) else { continue };
         let page = position.page.get() - 1;
-        let Some(height) = document.pages().get(page).map(|p| p.frame.height().to_pt()) else { continue };
+        // Typst writes destinations from the top of the page with its bleed (the page frame is
+        // the trimmed size), 10 pt above the target.
+        let Some(height) = document.pages().get(page).map(|p| p.frame.height().to_pt() + 2.0 * geometry.outset) else {
+            continue;
+        };
         let number = reference.number.unwrap_or(i + 1);
         let name = selection.handout.strings.reference_n.replace("{n}", &number.to_string());
         let x = position.point.x.to_pt();
@@ -271,6 +283,21 @@ fn reference_targets(selection: &crate::select::Selection, document: &PagedDocum
         targets.push((page, x, y, name));
     }
     targets
+}
+
+/// A word wider than its column would print over the next one.
+fn too_wide(selection: &crate::select::Selection, word: &str) -> Diagnostic {
+    let handout = selection.handout;
+    let visible: String = word
+        .chars()
+        .filter(|c| !matches!(c, '\u{200b}' | '\u{ad}'))
+        .map(|c| if c == '\u{2011}' { '-' } else { c })
+        .collect();
+    let at = crate::diagnostic::place_in_file(&handout.path, |text| text.find(&visible));
+    Diagnostic::error(&handout.path, "pdf", format!("“{visible}” is wider than its column and would print over the text beside it"))
+        .at(at)
+        .profile(&selection.profile.name)
+        .hint("break it with a hyphen or a space, or for a web address, link shorter words to it: [the clinic's page](https://…)")
 }
 
 /// The tri-fold's inside needs a third side: name the sections that do not fit.
