@@ -103,3 +103,53 @@ pub fn in_folder(dir: &Path) -> std::io::Result<Vec<FontFile>> {
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
 }
+
+/// The embedded font files a text needs: for each character, the first family of `chain`
+/// that has it, in the styles the text uses (regular always; bold for headings and
+/// `<strong>`, italic for `<em>`). An English booklet needs no Arabic or Noto Sans files.
+pub fn used_by(text: &str, chain: &[&str]) -> Vec<FontFile> {
+    let fonts = embedded();
+    let regular: Vec<(&str, Option<ttf_parser::Face>)> = chain
+        .iter()
+        .map(|family| {
+            let file = fonts
+                .iter()
+                .find(|f| family_of(&f.name) == *family && !f.name.contains("Bold") && !f.name.contains("Italic"));
+            (*family, file.and_then(|f| ttf_parser::Face::parse(f.bytes.as_ref(), 0).ok()))
+        })
+        .collect();
+    let mut families: Vec<&str> = Vec::new();
+    for c in text.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
+        let covering = regular.iter().find(|(_, face)| face.as_ref().is_some_and(|f| f.glyph_index(c).is_some()));
+        if let Some((family, _)) = covering
+            && !families.contains(family)
+        {
+            families.push(family);
+        }
+    }
+    let bold = ["<strong", "<b>", "<h1", "<h2", "<h3", "<th", "class=\"ref-label\""].iter().any(|t| text.contains(t));
+    let italic = ["<em", "<i>", "<blockquote"].iter().any(|t| text.contains(t));
+    fonts
+        .into_iter()
+        .filter(|font| families.contains(&family_of(&font.name)))
+        .filter(|font| {
+            let (is_bold, is_italic) = (font.name.contains("Bold"), font.name.contains("Italic"));
+            (!is_bold || bold) && (!is_italic || italic) && (!(is_bold && is_italic) || (bold && italic))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_booklet_embeds_only_the_fonts_its_text_uses() {
+        let english: Vec<String> =
+            used_by("<h1>Sleep</h1><p>Plain text.</p>", &default_chain("en")).into_iter().map(|f| f.name).collect();
+        assert_eq!(english, ["AtkinsonHyperlegibleNext_400Regular.ttf", "AtkinsonHyperlegibleNext_700Bold.ttf"]);
+        let arabic: Vec<String> =
+            used_by("<p>نص عربي 988</p>", &default_chain("ar")).into_iter().map(|f| f.name).collect();
+        assert_eq!(arabic, ["AtkinsonHyperlegibleNext_400Regular.ttf", "NotoSansArabic-Regular.ttf"]);
+    }
+}

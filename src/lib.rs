@@ -501,7 +501,7 @@ pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
 pub struct SmsReport<'a> {
     pub handout: &'a Handout,
     pub profile: &'a model::Profile,
-    pub messages: Result<Vec<render::sms::encoding::Encoded>, Vec<Diagnostic>>,
+    pub messages: Result<Vec<render::sms::Message>, Vec<Diagnostic>>,
 }
 
 /// The messages of every SMS profile, without writing files.

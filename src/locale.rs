@@ -126,6 +126,38 @@ impl Strings {
     }
 }
 
+/// The English name of a language, for messages; the tag itself when it is not known.
+pub fn language_name(primary: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("en", "English"),
+        ("es", "Spanish"),
+        ("fr", "French"),
+        ("vi", "Vietnamese"),
+        ("zh", "Chinese"),
+        ("ko", "Korean"),
+        ("tl", "Tagalog"),
+        ("ru", "Russian"),
+        ("ar", "Arabic"),
+        ("de", "German"),
+        ("pt", "Portuguese"),
+        ("ht", "Haitian Creole"),
+        ("so", "Somali"),
+        ("fa", "Persian"),
+        ("hi", "Hindi"),
+        ("ur", "Urdu"),
+        ("bn", "Bengali"),
+        ("pl", "Polish"),
+        ("it", "Italian"),
+        ("ja", "Japanese"),
+        ("uk", "Ukrainian"),
+        ("am", "Amharic"),
+        ("ne", "Nepali"),
+        ("my", "Burmese"),
+        ("sw", "Swahili"),
+    ];
+    NAMES.iter().find(|(tag, _)| *tag == primary).map_or_else(|| format!("`{primary}`"), |(_, name)| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,7 +147,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 match &report.messages {
                     Err(problems) => errors += print_diagnostics(problems),
                     Ok(messages) => {
-                        for (i, m) in messages.iter().enumerate() {
+                        for (i, m) in messages.iter().map(|m| &m.encoded).enumerate() {
                             let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
                             println!(
                                 "  message {}: {} · {} characters · {} {unit} · {} segment{}",

@@ -463,14 +463,24 @@ pub struct SmsOptions {
     pub encoding: SmsEncoding,
     /// Whether composed messages carry `contact.url`.
     pub include_url: bool,
-    /// Text that must end every composed message, e.g. "Reply STOP to opt out".
-    pub opt_out: Option<String>,
+    /// How composed messages say how to stop them.
+    pub opt_out: OptOut,
 }
 
 impl Default for SmsOptions {
     fn default() -> Self {
-        SmsOptions { segments: 1, encoding: SmsEncoding::Auto, include_url: false, opt_out: None }
+        SmsOptions { segments: 1, encoding: SmsEncoding::Auto, include_url: false, opt_out: OptOut::Default }
     }
+}
+
+/// The end of a composed message that says how to stop them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum OptOut {
+    Off,
+    /// The interface string `sms-opt-out` of the handout's language.
+    Default,
+    /// The project's own texts, by language tag; other languages get the default.
+    Texts(std::collections::BTreeMap<String, String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]

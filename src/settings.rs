@@ -12,8 +12,8 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, SourceText, did_you_mean};
 use crate::model::{
-    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, Origin, Paper, PdfOptions, Profile, SectionChoice,
-    SmsEncoding, SmsOptions,
+    CitationStyle, Contact, EpubOptions, FormatOptions, Layout, OptOut, Origin, Paper, PdfOptions, Profile,
+    SectionChoice, SmsEncoding, SmsOptions,
 };
 
 /// The project file's name; its folder is the project root.
@@ -32,8 +32,9 @@ pub struct ProjectFile {
     #[serde(alias = "brand-colour")]
     pub brand_color: Option<Spanned<String>>,
     pub citation_style: Option<Spanned<String>>,
-    /// Appended to composed text messages, e.g. "Reply STOP to opt out".
-    pub opt_out: Option<String>,
+    /// Whether composed text messages end with how to stop them (`true`, the default, in the
+    /// handout's language), or the texts per language.
+    pub opt_out: Option<Spanned<OptOutValue>>,
     /// Highest reading grade `check` accepts without a warning.
     pub max_grade: Option<f64>,
     pub contact: Option<ContactTable>,
@@ -101,7 +102,30 @@ pub struct ProfileTable {
     pub segments: Option<Spanned<i64>>,
     pub encoding: Option<Spanned<SmsEncoding>>,
     pub include_url: Option<Spanned<bool>>,
-    pub opt_out: Option<Spanned<String>>,
+    pub opt_out: Option<Spanned<OptOutValue>>,
+}
+
+/// `opt-out = true`, `false`, or the texts per language: `[opt-out] en = "…"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OptOutValue {
+    Switch(bool),
+    Texts(BTreeMap<String, String>),
+    Text(String),
+}
+
+impl OptOutValue {
+    /// The validated setting; a single text cannot say which language it is in.
+    fn validate(value: &Spanned<OptOutValue>, source: &SourceText, base: usize) -> Result<OptOut, Diagnostic> {
+        match value.get_ref() {
+            OptOutValue::Switch(true) => Ok(OptOut::Default),
+            OptOutValue::Switch(false) => Ok(OptOut::Off),
+            OptOutValue::Texts(texts) => Ok(OptOut::Texts(texts.clone())),
+            OptOutValue::Text(text) => Err(source
+                .error_at(base + value.span().start, "settings", format!("`opt-out = \"{text}\"` does not say which language it is in"))
+                .hint("handout writes how to stop the messages in each handout's language by itself; to word it your way, give it per language: `[opt-out]` then `en = \"...\"`, `es = \"...\"`; `opt-out = false` turns it off")),
+        }
+    }
 }
 
 /// `sections = "all"` or `sections = ["intro", ...]`.
@@ -295,7 +319,13 @@ impl ProfileTable {
                     segments,
                     encoding: self.encoding.as_ref().map_or(SmsEncoding::Auto, |e| *e.get_ref()),
                     include_url: self.include_url.as_ref().is_some_and(|v| *v.get_ref()),
-                    opt_out: self.opt_out.as_ref().map(|o| o.get_ref().clone()).or_else(|| project.opt_out.clone()),
+                    opt_out: match &self.opt_out {
+                        Some(value) => OptOutValue::validate(value, at.source, at.base).unwrap_or_else(|d| {
+                            errors.push(d.profile(name));
+                            OptOut::Default
+                        }),
+                        None => project.opt_out.clone(),
+                    },
                 })
             }
         };
@@ -344,7 +374,7 @@ pub struct ProjectSettings {
     pub logo: Option<PathBuf>,
     pub brand_color: Option<String>,
     pub citation_style: CitationStyle,
-    pub opt_out: Option<String>,
+    pub opt_out: OptOut,
     pub max_grade: Option<f64>,
     pub contact: Contact,
     pub fonts: FontsTable,
@@ -357,7 +387,7 @@ impl Default for ProjectSettings {
             logo: None,
             brand_color: None,
             citation_style: CitationStyle::Vancouver,
-            opt_out: None,
+            opt_out: OptOut::Default,
             max_grade: None,
             contact: Contact::default(),
             fonts: FontsTable::default(),
@@ -441,6 +471,13 @@ impl Project {
         {
             errors.push(source.error_at(style.span().start, "citation", why));
         }
+        let opt_out = match &file.opt_out {
+            Some(value) => OptOutValue::validate(value, &source, 0).unwrap_or_else(|d| {
+                errors.push(d);
+                OptOut::Default
+            }),
+            None => OptOut::Default,
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -452,7 +489,7 @@ impl Project {
                 .citation_style
                 .and_then(|s| crate::cite::style_from_name(s.get_ref(), &|w| project.resolve(&project.root, w)).ok())
                 .unwrap_or(CitationStyle::Vancouver),
-            opt_out: file.opt_out,
+            opt_out,
             max_grade: file.max_grade,
             contact: file.contact.unwrap_or_default().over(Contact::default()),
             fonts: file.fonts.unwrap_or_default(),

@@ -114,7 +114,7 @@ format = "sms"
 segments = 2
 encoding = "gsm7"
 include-url = true
-opt-out = "STOP para salir"
+opt-out = { es = "STOP para salir" }
 +++
 Intro [@k1; @inline].
 
@@ -323,12 +323,12 @@ fn one_bad_handout_does_not_stop_the_others() {
 #[test]
 fn the_project_root_is_found_upward_and_its_settings_apply() {
     let dir = Dir::new();
-    dir.write("handout.toml", "organisation = \"Riverside Clinic\"\nopt-out = \"Reply STOP to opt out\"\n[contact]\nphone = \"1-800-555-0199\"\n[outputs.text]\nformat = \"sms\"\n");
+    dir.write("handout.toml", "organisation = \"Riverside Clinic\"\n[contact]\nphone = \"1-800-555-0199\"\n[outputs.text]\nformat = \"sms\"\n");
     dir.write("content/deep/x.md", "+++\ntitle = \"Sleep\"\nsummary = \"Sleep well.\"\n+++\nText.\n");
     let run = dir.run(&["build", "content"]);
     run.success();
     let sms = dir.read_text("dist/x/text.txt");
-    assert!(sms.contains("Sleep well. Call 1-800-555-0199. Reply STOP to opt out"), "{sms}");
+    assert!(sms.contains("Riverside Clinic: Sleep well. Call 1-800-555-0199. Reply STOP to opt out."), "{sms}");
     // A misspelt key in handout.toml is reported there.
     dir.write("handout.toml", "organization = \"x\"\nbrand-colr = \"#fff\"\n");
     dir.run(&["check", "content"]).fails_with(1, "handout.toml:2:1: error[settings]: unknown field `brand-colr`");

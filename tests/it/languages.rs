@@ -65,7 +65,8 @@ fn arabic_in_every_format() {
     let sms = json(&dir, "dist/numbness-ar/sms.json");
     assert_eq!(sms["messages"][0]["encoding"], "UCS-2");
     let text = sms["messages"][0]["text"].as_str().unwrap();
-    assert!(text.contains("اتصل بالرقم 1-800-662-4357"), "{text}");
+    // The help line is isolated left to right, so that a phone shows it in its own order.
+    assert!(text.contains("اتصل بالرقم \u{2066}1-800-662-4357\u{2069}"), "{text}");
     let epub = dir.read("dist/numbness-ar/booklet.epub");
     assert!(unzip_entry(&epub, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
     assert!(unzip_entry(&epub, "OEBPS/symptoms.xhtml").contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\">"));
@@ -106,7 +107,6 @@ fn a_language_without_strings_falls_back_to_english_with_a_warning() {
     let dir = Dir::new();
     dir.write("content/x.md", "+++\ntitle = \"Schlaf\"\nsummary = \"Gut schlafen.\"\nlang = \"de\"\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.text]\nformat = \"sms\"\n+++\nText.\n");
     let run = dir.run(&["check"]);
-    run.success();
     assert!(
         run.stderr.contains("content/x.md:4:8: warning[locale]: no `de` text for interface strings"),
         "{}",
@@ -117,10 +117,22 @@ fn a_language_without_strings_falls_back_to_english_with_a_warning() {
     dir.write("assets/locales/de.toml", "call = \"Rufen Sie an:\"\nrefernces = \"Quellen\"\n");
     dir.run(&["check"])
         .fails_with(1, "assets/locales/de.toml:2:1: error[locale]: unknown interface string `refernces`");
+    // A text message never gets the English opt-out: the language needs its own.
     dir.write("assets/locales/de.toml", "call = \"Rufen Sie an:\"\n");
+    dir.run(&["build"]).fails_with(
+        1,
+        "content/x.md:3:1: error[sms]: there is no German (`de`) text that says how to stop the messages",
+    );
+    dir.write(
+        "assets/locales/de.toml",
+        "call = \"Rufen Sie an:\"\nsms-opt-out = \"Antworten Sie STOP, um sich abzumelden.\"\n",
+    );
     dir.run(&["build"]).success();
     let sms = json(&dir, "dist/x/text.json");
-    assert_eq!(sms["messages"][0]["text"], "Gut schlafen. Rufen Sie an: 1-800-555-0100.");
+    assert_eq!(
+        sms["messages"][0]["text"],
+        "Gut schlafen. Rufen Sie an: 1-800-555-0100. Antworten Sie STOP, um sich abzumelden."
+    );
 }
 
 #[test]

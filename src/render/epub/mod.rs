@@ -1,20 +1,19 @@
-//! EPUB 3 booklets for e-readers and phones, built with `epub-builder` and repacked into a
-//! reproducible zip (fixed entry times and order) that passes EPUBCheck with no warnings.
+//! EPUB 3 booklets for e-readers and phones, written directly (see `package`) with fixed
+//! entry times so that the same handout always gives the same bytes, checked clean by
+//! EPUBCheck 4 and 5 and by Ace.
 
 mod cover;
+mod package;
 mod xhtml;
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{Cursor, Read, Write};
-
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Format, FormatOptions, Section};
 use crate::output::Artifact;
 use crate::render::{RenderContext, Renderer};
 use crate::select::Selection;
+use package::{Book, Document, Metadata, Resource};
 use xhtml::{Writer, escape};
 
 pub struct EpubRenderer;
@@ -34,14 +33,6 @@ impl Renderer for EpubRenderer {
     }
 }
 
-/// A content document of the book.
-struct Document {
-    file: String,
-    title: String,
-    body: String,
-    reftype: Option<ReferenceType>,
-}
-
 fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     let selection = context.selection;
     let handout = selection.handout;
@@ -52,22 +43,38 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         _ => Default::default(),
     };
 
-    // Content documents: the first one carries the title block, the help line and the
-    // introduction; then one per section; then the references.
+    // Content documents: the cover, then one carrying the title block, the help line and the
+    // introduction, then one per section, then the references.
     let mut writer = Writer::new(selection);
-    let mut documents = Vec::new();
+    let mut documents = vec![Document {
+        file: "cover.xhtml".into(),
+        title: meta.title.clone(),
+        xhtml: document(
+            selection,
+            &meta.title,
+            &format!(
+                "<section class=\"cover\"><img epub:type=\"cover\" role=\"doc-cover\" src=\"images/cover.png\" alt=\"{}\"/></section>\n",
+                escape(&meta.title)
+            ),
+        ),
+        landmark: Some("cover"),
+        listed: false,
+        children: Vec::new(),
+    }];
     let intro = selection.sections.iter().find(|s| s.id == Section::INTRO);
     let first_file = if intro.is_some() { "intro.xhtml" } else { "title.xhtml" };
     writer.start_file(first_file);
-    let mut body = title_block(selection);
+    let mut body = title_block(selection, &writer);
     if let Some(intro) = intro {
         writer.blocks(&intro.blocks, &mut body);
     }
     documents.push(Document {
         file: first_file.into(),
         title: meta.title.clone(),
-        body: chapter("title", &body),
-        reftype: Some(ReferenceType::Text),
+        xhtml: document(selection, &meta.title, &chapter("title", &body)),
+        landmark: Some("bodymatter"),
+        listed: true,
+        children: std::mem::take(&mut writer.subheadings),
     });
     for section in selection.sections.iter().filter(|s| s.id != Section::INTRO) {
         let file = xhtml::section_file(&section.id, intro.is_some());
@@ -78,57 +85,51 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         writer.inlines(section.heading.as_deref().unwrap_or_default(), &mut body);
         body.push_str("</h1>\n");
         writer.blocks(&section.blocks, &mut body);
-        documents.push(Document { file, title: section.title(), body: chapter(&id[2..], &body), reftype: None });
+        documents.push(Document {
+            title: section.title(),
+            xhtml: document(selection, &section.title(), &chapter(&id[2..], &body)),
+            file,
+            landmark: None,
+            listed: true,
+            children: std::mem::take(&mut writer.subheadings),
+        });
     }
     if !selection.references.is_empty() {
         documents.push(Document {
             file: "references.xhtml".into(),
             title: strings.references.clone(),
-            body: references(selection, &writer),
-            reftype: Some(ReferenceType::Notes),
+            xhtml: document(selection, &strings.references, &references(selection, &writer)),
+            landmark: Some("endnotes"),
+            listed: true,
+            children: Vec::new(),
         });
     }
 
-    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    builder.epub_version(EpubVersion::V30);
-    builder.set_title(meta.title.clone());
-    builder.set_authors(if meta.authors.is_empty() {
-        handout.brand.organisation.iter().cloned().collect()
-    } else {
-        meta.authors.clone()
-    });
-    builder.set_languages(vec![meta.lang.clone()]);
-    builder.add_description(meta.summary.clone());
-    for keyword in &meta.keywords {
-        builder.add_subject(keyword.clone());
-    }
-    builder.set_generator("handout");
-    builder.set_toc_name(strings.contents.clone());
-    builder.metadata("direction", meta.direction.as_str()).map_err(|e| e.to_string())?;
-    builder.set_uuid(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("urn:handout:{}", meta.slug).as_bytes()));
-    let time = chrono::DateTime::from_timestamp(context.timestamp, 0).unwrap_or_default();
-    builder.set_modified_date(time);
-    builder.set_publication_date(time);
-    let has_images = !writer.images.is_empty();
-    for (property, value) in accessibility_metadata(has_images, selection) {
-        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(property.to_string(), escape(&value))));
-    }
+    let mut resources = Vec::new();
     let mut css = include_str!("../../../assets/epub/stylesheet.css").replace("{brand}", &handout.brand.color);
     if options.embed_fonts {
-        for font in crate::fonts::embedded() {
+        let text: String = documents.iter().map(|d| d.xhtml.as_str()).collect();
+        for font in crate::fonts::used_by(&text, &crate::fonts::default_chain(&meta.lang)) {
             let (family, weight, style) = font_face(&font.name);
             let _ = write!(
                 css,
                 "\n@font-face {{ font-family: \"{family}\"; font-weight: {weight}; font-style: {style}; src: url(\"fonts/{}\"); }}",
                 font.name
             );
-            builder
-                .add_resource(format!("fonts/{}", font.name), Cursor::new(font.bytes), "font/ttf")
-                .map_err(|e| e.to_string())?;
+            resources.push(Resource {
+                path: format!("fonts/{}", font.name),
+                media_type: "font/ttf",
+                bytes: font.bytes.as_ref().to_vec(),
+                properties: None,
+            });
         }
     }
-    builder.stylesheet(css.as_bytes()).map_err(|e| e.to_string())?;
-
+    resources.push(Resource {
+        path: "stylesheet.css".into(),
+        media_type: "text/css",
+        bytes: css.into_bytes(),
+        properties: None,
+    });
     // Cover: the profile's image, or one drawn from the title and brand colour.
     let cover_png = match &options.cover {
         Some(path) => cover::load(path)?,
@@ -139,37 +140,45 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
             &handout.brand.color,
         )?,
     };
-    // Images are compressed already: epub-builder, which deflates every file, lists them
-    // empty and `repack` stores their bytes.
-    let mut images = vec![("OEBPS/images/cover.png".to_string(), cover_png)];
-    builder.add_cover_image("images/cover.png", std::io::empty(), "image/png").map_err(|e| e.to_string())?;
-    let cover_page = format!(
-        "<section epub:type=\"cover\" class=\"cover\"><img src=\"images/cover.png\" alt=\"{}\"/></section>\n",
-        escape(&meta.title)
-    );
-    builder
-        .add_content(
-            EpubContent::new("cover.xhtml", document(selection, &meta.title, &cover_page).as_bytes())
-                .reftype(ReferenceType::Cover),
-        )
-        .map_err(|e| e.to_string())?;
+    resources.push(Resource {
+        path: "images/cover.png".into(),
+        media_type: "image/png",
+        bytes: cover_png,
+        properties: Some("cover-image"),
+    });
     for (path, name) in &writer.images {
-        let (bytes, mime) = cover::book_image(path, name)?;
-        builder.add_resource(name.as_str(), std::io::empty(), mime).map_err(|e| e.to_string())?;
-        images.push((format!("OEBPS/{name}"), bytes));
+        let (bytes, media_type) = cover::book_image(path, name)?;
+        resources.push(Resource { path: name.clone(), media_type, bytes, properties: None });
     }
-    for doc in &documents {
-        let mut content =
-            EpubContent::new(doc.file.clone(), Cursor::new(document(selection, &doc.title, &doc.body).into_bytes()))
-                .title(doc.title.clone());
-        if let Some(reftype) = doc.reftype {
-            content = content.reftype(reftype);
-        }
-        builder.add_content(content).map_err(|e| e.to_string())?;
-    }
-    let mut raw = Vec::new();
-    builder.generate(&mut raw).map_err(|e| e.to_string())?;
-    repack(&raw, selection, images)
+
+    let time = chrono::DateTime::from_timestamp(context.timestamp, 0).unwrap_or_default();
+    let creators = if meta.authors.is_empty() {
+        handout.brand.organisation.iter().cloned().collect()
+    } else {
+        meta.authors.clone()
+    };
+    let book = Book {
+        metadata: Metadata {
+            identifier: format!(
+                "urn:uuid:{}",
+                uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("urn:handout:{}", meta.slug).as_bytes())
+            ),
+            title: &meta.title,
+            lang: &meta.lang,
+            direction: meta.direction.as_str(),
+            creators,
+            publisher: handout.brand.organisation.as_deref(),
+            description: &meta.summary,
+            subjects: &meta.keywords,
+            modified: time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            properties: accessibility_metadata(!writer.images.is_empty(), selection),
+            contents_label: &strings.contents,
+            landmarks_label: &strings.landmarks,
+        },
+        documents,
+        resources,
+    };
+    package::write(&book)
 }
 
 /// The `<dc:*>` and `schema:` accessibility metadata (EPUB Accessibility 1.1), each only where true.
@@ -201,7 +210,7 @@ fn accessibility_metadata(has_images: bool, selection: &Selection) -> Vec<(&'sta
 }
 
 /// The title block of the first document: title, subtitle, organisation, help line, review date.
-fn title_block(selection: &Selection) -> String {
+fn title_block(selection: &Selection, writer: &Writer) -> String {
     let handout = selection.handout;
     let meta = &handout.meta;
     let strings = &handout.strings;
@@ -212,7 +221,7 @@ fn title_block(selection: &Selection) -> String {
     if let Some(org) = &handout.brand.organisation {
         let _ = writeln!(out, "<p class=\"byline\">{}</p>", escape(org));
     }
-    out.push_str(&helpline(selection));
+    out.push_str(&helpline(selection, writer));
     if let Some(date) = meta.reviewed {
         let _ = writeln!(out, "<p class=\"reviewed\">{}</p>", escape(&strings.reviewed_on(date)));
     }
@@ -220,23 +229,23 @@ fn title_block(selection: &Selection) -> String {
 }
 
 /// The help line box, with a `tel:` link.
-fn helpline(selection: &Selection) -> String {
+fn helpline(selection: &Selection, writer: &Writer) -> String {
     let handout = selection.handout;
     let contact = &handout.meta.contact;
     let strings = &handout.strings;
     let mut out = format!(
-        "<aside class=\"helpline\" aria-label=\"{}\">\n<p class=\"helpline-title\">{}</p>\n<p>",
-        escape(&strings.need_help),
+        "<aside class=\"helpline\" aria-labelledby=\"helpline-title\">\n<h2 class=\"helpline-title\" id=\"helpline-title\">{}</h2>\n<p>",
         escape(&strings.need_help)
     );
     if let Some(name) = &contact.name {
-        let _ = write!(out, "{}<br/>", escape(name));
+        writer.text(name, &mut out);
+        out.push_str("<br/>");
     }
     if let Some(phone) = &contact.phone {
         let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
         let _ = write!(
             out,
-            "{} <a class=\"phone\" href=\"tel:{}\">{}</a>",
+            "{} <a class=\"phone nowrap\" dir=\"ltr\" href=\"tel:{}\">{}</a>",
             escape(&strings.call),
             escape(&tel),
             escape(phone)
@@ -244,16 +253,25 @@ fn helpline(selection: &Selection) -> String {
     }
     out.push_str("</p>\n");
     if let Some(hours) = &contact.hours {
-        let _ = writeln!(out, "<p>{}</p>", escape(hours));
+        out.push_str("<p>");
+        writer.text(hours, &mut out);
+        out.push_str("</p>\n");
     }
     if let Some(url) = &contact.url {
-        let _ = writeln!(out, "<p>{} <a href=\"{}\">{}</a></p>", escape(&strings.visit), escape(url), escape(url));
+        let _ = writeln!(
+            out,
+            "<p>{} <a dir=\"ltr\" href=\"{}\">{}</a></p>",
+            escape(&strings.visit),
+            escape(url),
+            escape(url)
+        );
     }
     out.push_str("</aside>\n");
     out
 }
 
-/// The endnotes document: each entry with its label, text and a link back to its first citation.
+/// The endnotes document: each entry with its label, its text, and a link back to every place
+/// it is cited.
 fn references(selection: &Selection, writer: &Writer) -> String {
     let strings = &selection.handout.strings;
     let mut out = format!(
@@ -261,12 +279,14 @@ fn references(selection: &Selection, writer: &Writer) -> String {
         escape(&strings.references)
     );
     for reference in &selection.references {
-        let _ = write!(out, "<li id=\"{}\" epub:type=\"endnote\" role=\"doc-endnote\"><p>", reference.anchor());
+        // DPUB-ARIA deprecated `doc-endnote`: the list item keeps its own role.
+        let _ = write!(out, "<li id=\"{}\" epub:type=\"endnote\"><p>", reference.anchor());
         if !reference.label.is_empty() {
             let _ = write!(out, "<span class=\"ref-label\">{}</span> ", escape(&reference.label));
         }
         for run in &reference.runs {
-            let mut text = escape(&run.text);
+            let mut text = String::new();
+            writer.text(&run.text, &mut text);
             if run.italic {
                 text = format!("<i>{text}</i>");
             }
@@ -283,11 +303,17 @@ fn references(selection: &Selection, writer: &Writer) -> String {
                 None => out.push_str(&text),
             }
         }
-        if let Some((file, anchor)) = writer.first_citations.get(&reference.key) {
+        let places = writer.citations.get(&reference.key).map(Vec::as_slice).unwrap_or_default();
+        for (i, (file, anchor)) in places.iter().enumerate() {
+            let (shown, label) = if places.len() == 1 {
+                ("↩".to_string(), strings.back_to_text.clone())
+            } else {
+                (format!("↩{}", i + 1), format!("{} {}", strings.back_to_text, i + 1))
+            };
             let _ = write!(
                 out,
-                " <a class=\"backlink\" href=\"{file}#{anchor}\" role=\"doc-backlink\" title=\"{0}\" aria-label=\"{0}\">↩</a>",
-                escape(&strings.back_to_text)
+                " <a class=\"backlink\" href=\"{file}#{anchor}\" role=\"doc-backlink\" aria-label=\"{0}\">{shown}</a>",
+                escape(&label)
             );
         }
         out.push_str("</p></li>\n");
@@ -320,66 +346,4 @@ fn font_face(file: &str) -> (&'static str, u16, &'static str) {
     let weight = if file.contains("Bold") { 700 } else { 400 };
     let style = if file.contains("Italic") { "italic" } else { "normal" };
     (crate::fonts::family_of(file), weight, style)
-}
-
-/// Rewrites epub-builder's zip with fixed entry times (`mimetype` first and stored) and
-/// mends the generated package files: 0.8.3 gives `dc:language` and `dc:creator` the same
-/// id, writes no `lang` on the navigation document and has no publisher key. `images` (listed
-/// empty by epub-builder) are stored; the other entries are copied still compressed.
-fn repack(raw: &[u8], selection: &Selection, images: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
-    use zip::write::SimpleFileOptions;
-    use zip::{CompressionMethod, DateTime, ZipWriter};
-    let mut images: HashMap<String, Vec<u8>> = images.into_iter().collect();
-    let options = SimpleFileOptions::default().last_modified_time(DateTime::default()).unix_permissions(0o644);
-    let mut archive = zip::ZipArchive::new(Cursor::new(raw)).map_err(|e| e.to_string())?;
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let add = |zip: &mut ZipWriter<_>, name: &str, method, bytes: &[u8]| -> Result<(), String> {
-        zip.start_file(name, options.compression_method(method)).map_err(|e| e.to_string())?;
-        zip.write_all(bytes).map_err(|e| e.to_string())
-    };
-    add(&mut zip, "mimetype", CompressionMethod::Stored, b"application/epub+zip")?;
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| e.to_string())?;
-        let name = file.name().to_string();
-        if name == "mimetype" {
-            continue;
-        }
-        if let Some(bytes) = images.remove(&name) {
-            add(&mut zip, &name, CompressionMethod::Stored, &bytes)?;
-        } else if name == "OEBPS/content.opf" || name == "OEBPS/nav.xhtml" {
-            let mut text = String::new();
-            file.read_to_string(&mut text).map_err(|e| e.to_string())?;
-            let mended = mend_package_file(&name, &text, selection)?;
-            add(&mut zip, &name, CompressionMethod::Deflated, mended.as_bytes())?;
-        } else {
-            zip.raw_copy_file_touch(file, DateTime::default(), Some(0o644)).map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(zip.finish().map_err(|e| e.to_string())?.into_inner())
-}
-
-fn mend_package_file(name: &str, text: &str, selection: &Selection) -> Result<String, String> {
-    let handout = selection.handout;
-    if name == "OEBPS/nav.xhtml" {
-        let attributes = format!(
-            "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{0}\" xml:lang=\"{0}\" dir=\"{1}\">",
-            escape(&handout.meta.lang),
-            handout.meta.direction.as_str()
-        );
-        return patch(text, "xmlns:epub=\"http://www.idpf.org/2007/ops\">", &attributes);
-    }
-    let mut fixed = patch(text, "<dc:language id=\"epub-creator-", "<dc:language id=\"epub-lang-")?;
-    if let Some(org) = &handout.brand.organisation {
-        fixed =
-            patch(&fixed, "</dc:title>", &format!("</dc:title>\n    <dc:publisher>{}</dc:publisher>", escape(org)))?;
-    }
-    Ok(fixed)
-}
-
-/// Replaces `from` once; fails loudly if epub-builder's output changed shape.
-fn patch(text: &str, from: &str, to: &str) -> Result<String, String> {
-    if !text.contains(from) {
-        return Err(format!("internal: epub-builder output lacks `{from}`"));
-    }
-    Ok(text.replacen(from, to, 1))
 }

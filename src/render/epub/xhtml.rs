@@ -1,11 +1,12 @@
 //! Model blocks → well-formed XHTML for EPUB content documents.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use crate::model::{Align, Block, Image, Inline, Section};
 use crate::select::{Selection, anchor_safe};
+use crate::text::RunKind;
 
 /// Escapes text for XML content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -19,6 +20,7 @@ pub fn escape(text: &str) -> String {
             '\'' => out.push_str("&#39;"),
             // Characters XML 1.0 forbids (control characters other than tab and newlines).
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -30,11 +32,15 @@ pub struct Writer<'a> {
     pub selection: &'a Selection<'a>,
     /// The file being written, for back links.
     pub file: String,
-    /// Where each key was first cited: key → (file, anchor).
-    pub first_citations: BTreeMap<String, (String, String)>,
+    /// Every place each key is cited: key → (file, anchor), in reading order.
+    pub citations: BTreeMap<String, Vec<(String, String)>>,
     /// Images to add to the book: source path → file name inside the book.
     pub images: BTreeMap<PathBuf, String>,
-    ids: HashSet<String>,
+    /// The current file's subheadings (`###`), for the table of contents: (id, title).
+    pub subheadings: Vec<(String, String)>,
+    /// Right-to-left text isolates its numbers, addresses and Latin names.
+    rtl: bool,
+    cited: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -42,16 +48,42 @@ impl<'a> Writer<'a> {
         Writer {
             selection,
             file: String::new(),
-            first_citations: BTreeMap::new(),
+            citations: BTreeMap::new(),
             images: BTreeMap::new(),
-            ids: HashSet::new(),
+            subheadings: Vec::new(),
+            rtl: selection.handout.meta.direction == crate::model::Direction::Rtl,
+            cited: 0,
         }
     }
 
     /// Starts a new content document.
     pub fn start_file(&mut self, file: &str) {
         self.file = file.to_string();
-        self.ids.clear();
+        self.subheadings.clear();
+    }
+
+    /// Text, with phone numbers and dates kept on one line, and in right-to-left text, numbers,
+    /// addresses and Latin-script names isolated so that they show in their own order.
+    pub fn text(&self, text: &str, out: &mut String) {
+        for (piece, kind) in crate::text::runs(text, self.rtl) {
+            let piece = escape(piece);
+            match (kind, self.rtl) {
+                (RunKind::Plain, _) => out.push_str(&piece),
+                (RunKind::Number, false) => {
+                    let _ = write!(out, "<span class=\"nowrap\">{piece}</span>");
+                }
+                (RunKind::Number, true) => {
+                    let _ = write!(out, "<bdi dir=\"ltr\" class=\"nowrap\">{piece}</bdi>");
+                }
+                (RunKind::Address, false) => out.push_str(&piece),
+                (RunKind::Address, true) => {
+                    let _ = write!(out, "<bdi dir=\"ltr\">{piece}</bdi>");
+                }
+                (RunKind::Latin, _) => {
+                    let _ = write!(out, "<bdi dir=\"ltr\" lang=\"en\" xml:lang=\"en\">{piece}</bdi>");
+                }
+            }
+        }
     }
 
     pub fn blocks(&mut self, blocks: &[Block], out: &mut String) {
@@ -68,9 +100,16 @@ impl<'a> Writer<'a> {
                 out.push_str("</p>\n");
             }
             Block::Heading { level, content } => {
-                // `###` is the first level below a section's own <h1>.
+                // `###` is the first level below a section's own <h1>, and is listed under it
+                // in the table of contents.
                 let h = (level - 1).min(6);
-                let _ = write!(out, "<h{h}>");
+                let id = format!("sub-{}", self.subheadings.len() + 1);
+                if h == 2 {
+                    let _ = write!(out, "<h2 id=\"{id}\">");
+                    self.subheadings.push((id, crate::model::plain_text(content)));
+                } else {
+                    let _ = write!(out, "<h{h}>");
+                }
                 self.inlines(content, out);
                 let _ = writeln!(out, "</h{h}>");
             }
@@ -152,7 +191,7 @@ impl<'a> Writer<'a> {
     pub fn inlines(&mut self, inlines: &[Inline], out: &mut String) {
         for inline in inlines {
             match inline {
-                Inline::Text { text } => out.push_str(&escape(text)),
+                Inline::Text { text } => self.text(text, out),
                 Inline::Emphasis { content } => self.wrapped("em", content, out),
                 Inline::Strong { content } => self.wrapped("strong", content, out),
                 Inline::Strikethrough { content } => self.wrapped("del", content, out),
@@ -192,17 +231,15 @@ impl<'a> Writer<'a> {
         let _ = write!(out, "</{tag}>");
     }
 
-    /// A marker whose numbers are note references. The first citation of each key gets the
-    /// anchor its endnote links back to, also for keys hidden inside a range (`2` in `[1–3]`).
+    /// A marker whose numbers are note references. Each place a key is cited gets an anchor
+    /// its endnote links back to, also for keys hidden inside a range (`2` in `[1–3]`).
     fn citation(&mut self, keys: &[String], out: &mut String) {
         let Some(marker) = self.selection.marker(keys) else { return };
-        out.push_str("\u{a0}<span class=\"cite\">");
+        self.cited += 1;
+        let anchor = format!("cite-{}", self.cited);
+        let _ = write!(out, "\u{a0}<span class=\"cite\" id=\"{anchor}\">");
         for key in &marker.keys {
-            let anchor = format!("cite-{}", anchor_safe(key));
-            if !self.first_citations.contains_key(key) && self.ids.insert(anchor.clone()) {
-                self.first_citations.insert(key.clone(), (self.file.clone(), anchor.clone()));
-                let _ = write!(out, "<span id=\"{anchor}\"></span>");
-            }
+            self.citations.entry(key.clone()).or_default().push((self.file.clone(), anchor.clone()));
         }
         for piece in &marker.pieces {
             match &piece.target {
@@ -245,13 +282,9 @@ pub fn section_file(id: &str, has_intro: bool) -> String {
 /// The extension an image has inside the book: PNG, JPEG, GIF and SVG are kept, anything else
 /// is converted to PNG (EPUB readers need no more).
 pub fn book_image_extension(path: &std::path::Path) -> &'static str {
-    if crate::images::is_svg(path) {
-        return "svg";
-    }
-    match crate::images::sniff(path) {
-        Some(image::ImageFormat::Jpeg) => "jpg",
-        Some(image::ImageFormat::Gif) => "gif",
-        _ => "png",
+    match crate::images::sniffed_extension(path) {
+        "webp" => "png",
+        kept => kept,
     }
 }
 

@@ -3,10 +3,8 @@
 //! One message holds 140 octets: 160 GSM-7 septets or 70 UCS-2 (UTF-16) code units. A
 //! concatenated message loses 6 octets per part to the user data header: 153 septets or 67
 //! units per part. An extension character (an escape + a septet) and a grapheme cluster (an
-//! emoji, a letter with its accents) are never split across parts. This matches Twilio's
-//! open-source segment calculator, which the tests use as the oracle.
-
-use unicode_segmentation::UnicodeSegmentation;
+//! emoji, a letter with its accents; see `graphemes`) are never split across parts. This
+//! matches Twilio's open-source segment calculator, which the tests use as the oracle.
 
 use crate::model::SmsEncoding;
 
@@ -101,12 +99,11 @@ pub fn encode(text: &str, encoding: Encoding) -> Encoded {
         Encoding::Gsm7 => unit.chars().map(|c| septets(c).unwrap_or(1)).sum(),
         Encoding::Ucs2 => unit.encode_utf16().count(),
     };
-    // Unsplittable units: characters in GSM-7, grapheme clusters in UCS-2 (CR LF counted apart).
+    // Unsplittable units: characters in GSM-7, grapheme clusters (as the reference calculator
+    // finds them) in UCS-2.
     let pieces: Vec<&str> = match encoding {
         Encoding::Gsm7 => text.char_indices().map(|(i, c)| &text[i..i + c.len_utf8()]).collect(),
-        Encoding::Ucs2 => {
-            text.graphemes(true).flat_map(|g| if g == "\r\n" { vec![&g[..1], &g[1..]] } else { vec![g] }).collect()
-        }
+        Encoding::Ucs2 => super::graphemes::split(text),
     };
     let units: usize = pieces.iter().map(|p| units_of(p)).sum();
     let (single, per_part) = encoding.limits();
@@ -166,22 +163,14 @@ pub fn transliterate(text: &str) -> Result<String, Vec<Unencodable>> {
     if left.is_empty() { Ok(result) } else { Err(left) }
 }
 
-/// Maps characters with `f`, except inside `http://`, `https://` and `www.` addresses.
+/// Maps characters with `f`, except inside web addresses, which are never rewritten.
 fn map_outside_urls(text: &str, f: impl Fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = ["https://", "http://", "www."].iter().filter_map(|p| rest.find(p)).min();
-        let (plain, url) = match start {
-            Some(at) => {
-                let end = rest[at..].find(char::is_whitespace).map_or(rest.len(), |e| at + e);
-                (&rest[..at], &rest[at..end])
-            }
-            None => (rest, ""),
-        };
-        plain.chars().for_each(|c| f(c, &mut out));
-        out.push_str(url);
-        rest = &rest[plain.len() + url.len()..];
+    for (piece, kind) in crate::text::runs(text, false) {
+        match kind {
+            crate::text::RunKind::Address => out.push_str(piece),
+            _ => piece.chars().for_each(|c| f(c, &mut out)),
+        }
     }
     out
 }
