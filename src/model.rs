@@ -271,6 +271,11 @@ pub enum Inline {
     Image {
         image: Image,
     },
+    /// A note (`[^label]`), with its text where it is referenced.
+    Footnote {
+        label: String,
+        content: Vec<Block>,
+    },
     LineBreak,
 }
 
@@ -284,6 +289,7 @@ pub fn images_in(blocks: &[Block]) -> Vec<&Image> {
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }
                 | Inline::Link { content, .. } => inlines(content, found),
+                Inline::Footnote { content, .. } => walk(content, found),
                 _ => {}
             }
         }
@@ -323,7 +329,7 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             | Inline::Strikethrough { content }
             | Inline::Link { content, .. } => push_plain_text(content, out),
             Inline::LineBreak => out.push(' '),
-            Inline::Citation { .. } | Inline::Image { .. } => {}
+            Inline::Citation { .. } | Inline::Image { .. } | Inline::Footnote { .. } => {}
         }
     }
 }

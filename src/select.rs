@@ -200,6 +200,7 @@ fn collect_inline_citations(inlines: &[Inline], groups: &mut Vec<Vec<String>>) {
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
             | Inline::Link { content, .. } => collect_inline_citations(content, groups),
+            Inline::Footnote { content, .. } => collect_citations(content, groups),
             Inline::Text { .. } | Inline::Code { .. } | Inline::Image { .. } | Inline::LineBreak => {}
         }
     }

@@ -181,6 +181,11 @@ impl<'q> SmartQuotes<'q> {
         SmartQuotes { quotes, previous: None, open: Vec::new() }
     }
 
+    /// The quotation marks in use.
+    pub fn marks(&self) -> &'q [String] {
+        self.quotes
+    }
+
     /// Something other than text came before what follows (code, a citation): it counts as a
     /// word character.
     pub fn word(&mut self) {

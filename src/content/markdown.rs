@@ -39,6 +39,7 @@ pub fn parse_body(
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_GFM;
     let mut builder = Builder {
         source,
@@ -52,6 +53,8 @@ pub fn parse_body(
         html_comment: false,
         section_links: Vec::new(),
         inline_markup: 0,
+        notes: std::collections::BTreeMap::new(),
+        note_uses: Vec::new(),
     };
     builder.frames.push(Frame::new(FrameKind::Root, start));
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -90,6 +93,8 @@ enum FrameKind {
         title: String,
     },
     CodeBlock,
+    /// `[^label]: text`, kept aside and put where it is referenced.
+    FootnoteDefinition(String),
     /// Constructs that have no place in a handout (footnotes, definition lists, ...):
     /// their content is kept as plain blocks.
     Other,
@@ -140,6 +145,10 @@ struct Builder<'a, 'r> {
     section_links: Vec<(String, usize)>,
     /// Inline markup elements so far, against [`MAX_INLINE_MARKUP`].
     inline_markup: usize,
+    /// Footnote definitions: label → (text, offset).
+    notes: std::collections::BTreeMap<String, (Vec<Block>, usize)>,
+    /// Footnote references: label and offset.
+    note_uses: Vec<(String, usize)>,
 }
 
 impl Builder<'_, '_> {
@@ -205,7 +214,11 @@ impl Builder<'_, '_> {
                 self.top().blocks.push(Block::Rule);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.html(&html, offset),
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
+            Event::FootnoteReference(label) => {
+                self.note_uses.push((label.to_string(), offset));
+                self.top().inlines.push(Inline::Footnote { label: label.to_string(), content: Vec::new() });
+            }
+            Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {}
             Event::Text(_) | Event::SoftBreak => unreachable!("handled in event()"),
         }
         true
@@ -247,6 +260,14 @@ impl Builder<'_, '_> {
             return;
         }
         let run = std::mem::take(&mut self.text);
+        // A note reference Markdown did not take as one (its note is missing) would print as
+        // typed.
+        for (at, _) in run.text.match_indices("[^") {
+            let label: String = run.text[at + 2..].chars().take_while(|c| !c.is_whitespace() && *c != ']').collect();
+            if !label.is_empty() && run.text[at + 2 + label.len()..].starts_with(']') {
+                self.note_uses.push((label, run.source_offset(at)));
+            }
+        }
         let mut inlines = Vec::new();
         let mut rest = 0;
         for (at, end, keys) in find_citations(&run.text) {
@@ -333,6 +354,7 @@ impl Builder<'_, '_> {
                 FrameKind::Image { src: dest_url.to_string(), title: title.to_string() }
             }
             Tag::HtmlBlock => return,
+            Tag::FootnoteDefinition(label) => FrameKind::FootnoteDefinition(label.to_string()),
             _ => FrameKind::Other,
         };
         let is_block = matches!(
@@ -418,6 +440,20 @@ impl Builder<'_, '_> {
                 if let Some(image) = self.image(src, title, alt, offset) {
                     self.top().inlines.push(Inline::Image { image });
                 }
+            }
+            FrameKind::FootnoteDefinition(label) => {
+                let mut blocks = frame.blocks;
+                if !frame.inlines.is_empty() {
+                    blocks.push(paragraph(frame.inlines));
+                }
+                if self.notes.contains_key(&label) {
+                    self.errors.push(
+                        self.source
+                            .error_at(frame.offset, "markdown", format!("note `[^{label}]` is defined twice"))
+                            .hint("give the second one another label"),
+                    );
+                }
+                self.notes.insert(label, (blocks, frame.offset));
             }
             FrameKind::Other => {
                 let mut blocks = frame.blocks;
@@ -535,7 +571,69 @@ impl Builder<'_, '_> {
                 );
             }
         }
+        self.place_notes();
         Body { sections: self.sections, citations: self.citations }
+    }
+
+    /// Puts each note's text where it is referenced; a reference without a note is an error,
+    /// a note never referenced a warning.
+    fn place_notes(&mut self) {
+        fn fill(inlines: &mut [Inline], notes: &std::collections::BTreeMap<String, (Vec<Block>, usize)>) {
+            for inline in inlines {
+                match inline {
+                    Inline::Footnote { label, content } => {
+                        if let Some((blocks, _)) = notes.get(label) {
+                            *content = blocks.clone();
+                        }
+                    }
+                    Inline::Emphasis { content }
+                    | Inline::Strong { content }
+                    | Inline::Strikethrough { content }
+                    | Inline::Link { content, .. } => fill(content, notes),
+                    _ => {}
+                }
+            }
+        }
+        fn walk(blocks: &mut [Block], notes: &std::collections::BTreeMap<String, (Vec<Block>, usize)>) {
+            for block in blocks {
+                match block {
+                    Block::Paragraph { content } | Block::Heading { content, .. } => fill(content, notes),
+                    Block::List { items, .. } => items.iter_mut().for_each(|item| walk(item, notes)),
+                    Block::Quote { blocks } | Block::Callout { blocks, .. } => walk(blocks, notes),
+                    Block::Table { head, rows, .. } => {
+                        head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|cell| fill(cell, notes))
+                    }
+                    Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
+                }
+            }
+        }
+        for section in &mut self.sections {
+            walk(&mut section.blocks, &self.notes);
+            if let Some(heading) = &mut section.heading {
+                fill(heading, &self.notes);
+            }
+        }
+        for (label, offset) in &self.note_uses {
+            if !self.notes.contains_key(label) {
+                let labels: Vec<&str> = self.notes.keys().map(String::as_str).collect();
+                let hint = match crate::diagnostic::did_you_mean(label, labels.iter().copied()) {
+                    Some(near) => format!("did you mean `[^{near}]`?"),
+                    None => format!("write the note on a line of its own: `[^{label}]: the note's text`"),
+                };
+                self.errors.push(
+                    self.source.error_at(*offset, "markdown", format!("note `[^{label}]` has no text")).hint(hint),
+                );
+            }
+        }
+        for (label, (_, offset)) in &self.notes {
+            if !self.note_uses.iter().any(|(used, _)| used == label) {
+                self.errors.push(
+                    self.source
+                        .warning_at(*offset, "markdown", format!("note `[^{label}]` is never referenced"))
+                        .hint(format!("put `[^{label}]` in the text where the note belongs, or remove the note")),
+                );
+            }
+        }
     }
 }
 

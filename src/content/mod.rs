@@ -423,6 +423,10 @@ fn smart_quotes(section: &mut crate::model::Section, quotes: &[String]) {
                 | Inline::Strikethrough { content }
                 | Inline::Link { content, .. } => inlines(content, quotes),
                 Inline::Code { .. } | Inline::Citation { .. } | Inline::Image { .. } => quotes.word(),
+                Inline::Footnote { content, .. } => {
+                    blocks(content, quotes.marks());
+                    quotes.word();
+                }
                 Inline::LineBreak => quotes.space(),
             }
         }

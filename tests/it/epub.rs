@@ -319,3 +319,38 @@ fn embedded_fonts_are_only_those_the_text_uses() {
     let size = dir.read("dist/emotional-numbness/book.epub").len();
     assert!(size < 600_000, "an English booklet with its fonts is {size} bytes");
 }
+
+#[test]
+fn notes_become_notes_in_every_format_and_a_missing_one_is_an_error_at_its_place() {
+    let dir = Dir::new();
+    let head = "+++\ntitle = \"Notes\"\nsummary = \"A handout with notes.\"\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.leaflet]\nformat = \"pdf\"\n[outputs.booklet]\nformat = \"epub\"\n[outputs.sms]\nformat = \"sms\"\n+++\n";
+    dir.write("content/n.md", &format!("{head}Most adults need 7 hours of sleep.[^hours]\n\n[^hours]: The exact number differs from person to person.\n"));
+    dir.run(&["build"]).success();
+    let (_, files) = unzip(&dir.read("dist/n/booklet.epub"));
+    let intro = &files["OEBPS/intro.xhtml"];
+    assert!(intro.contains("epub:type=\"noteref\" role=\"doc-noteref\">1</a>"), "{intro}");
+    assert!(
+        intro.contains("epub:type=\"footnote\" role=\"doc-footnote\"") && intro.contains("The exact number differs"),
+        "{intro}"
+    );
+    for (name, text) in &files {
+        assert!(!text.contains("[^"), "{name} prints the note's label");
+    }
+    assert_valid(&dir, "dist/n/booklet.epub");
+    if crate::util::tool("pdftotext", &["-v"]).is_some() {
+        let text = crate::util::output_of("pdftotext", &[dir.path().join("dist/n/leaflet.pdf").to_str().unwrap(), "-"]);
+        assert!(text.contains("The exact number differs") && !text.contains("[^"), "{text}");
+    }
+    // A reference without its note, and a note never referenced.
+    dir.write("content/n.md", &format!("{head}Sleep well.[^hour]\n\n[^hours]: The exact number differs.\n"));
+    let run = dir.run(&["check"]);
+    run.fails_with(
+        1,
+        "content/n.md:13:12: error[markdown]: note `[^hour]` has no text\n  hint: did you mean `[^hours]`?",
+    );
+    assert!(
+        run.stderr.contains("content/n.md:15:1: warning[markdown]: note `[^hours]` is never referenced"),
+        "{}",
+        run.stderr
+    );
+}

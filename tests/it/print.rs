@@ -518,3 +518,53 @@ fn a_word_too_wide_for_its_column_is_an_error_at_its_place() {
     dir.run(&["build"]).fails_with(1, "content/w.md:10:16: error[pdf]: “Pneumonoultramicroscopicsilicovolcanoconiosisxxxxxxxxxxxxxxxxxxxxxxxx” is wider than its column");
     assert!(dir.files("dist").is_empty());
 }
+
+#[test]
+fn the_qr_code_is_at_least_20_mm_with_a_quiet_zone_of_four_modules() {
+    let dir = Dir::with_sample();
+    dir.run(&["build", "--profile", "leaflet"]).success();
+    let pdf = dir.path().join("dist/emotional-numbness/leaflet.pdf");
+    let Some(json) = python_tool("pdf_layout.py", &["shapes", pdf.to_str().unwrap(), "1"], "pdfminer") else { return };
+    let shapes: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let size = |s: &serde_json::Value, a: &str, b: &str| s[b].as_f64().unwrap() - s[a].as_f64().unwrap();
+    // The modules are the small dark squares; the quiet zone is the light square around them.
+    let modules: Vec<&serde_json::Value> =
+        shapes.iter().filter(|s| size(s, "x0", "x1") < 4.0 && size(s, "y0", "y1") < 4.0).collect();
+    let module = modules.iter().map(|s| size(s, "x0", "x1")).fold(f64::INFINITY, f64::min);
+    let left = modules.iter().map(|s| s["x0"].as_f64().unwrap()).fold(f64::INFINITY, f64::min);
+    let right = modules.iter().map(|s| s["x1"].as_f64().unwrap()).fold(0.0, f64::max);
+    let symbol = right - left;
+    assert!(symbol >= 20.0 * MM - 0.01, "the QR code is {:.1} mm", symbol / MM);
+    let zone = shapes
+        .iter()
+        .filter(|s| {
+            s["x0"].as_f64().unwrap() < left && s["x1"].as_f64().unwrap() > right && size(s, "x0", "x1") < symbol * 1.6
+        })
+        .map(|s| size(s, "x0", "x1"))
+        .fold(0.0, f64::max);
+    assert!(
+        (zone - symbol) / 2.0 >= 4.0 * module - 0.05,
+        "quiet zone {:.2} pt for modules of {module:.2} pt",
+        (zone - symbol) / 2.0
+    );
+}
+
+#[test]
+fn images_are_read_as_what_they_are_whatever_their_names() {
+    let dir = Dir::new();
+    // A PNG saved as .jpg, and a file whose name holds a backslash.
+    dir.write_png("assets/photo.jpg", 600, 400, [40, 120, 160]);
+    dir.write_png("assets/a\\b.png", 600, 400, [160, 40, 120]);
+    dir.write("handout.toml", "logo = \"assets/photo.jpg\"\norganisation = \"Clinic\"\n");
+    dir.write(
+        "content/x.md",
+        "+++\ntitle = \"Pictures\"\nsummary = \"s\"\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.leaflet]\nformat = \"pdf\"\n[outputs.trifold]\nformat = \"pdf\"\nlayout = \"trifold\"\n[outputs.booklet]\nformat = \"epub\"\n+++\nText.\n\n![A blue picture](../assets/photo.jpg)\n\n![A red picture](../assets/a\\\\b.png)\n",
+    );
+    let run = dir.run(&["build"]);
+    run.success();
+    assert!(!run.stderr.contains("panicked"));
+    assert_eq!(dir.files("dist/x").len(), 3, "{:?}", dir.files("dist"));
+    // A Windows-style path is refused at its place, not read.
+    dir.write("content/x.md", "+++\ntitle = \"Pictures\"\nsummary = \"s\"\n[contact]\nphone = \"1-800-555-0100\"\n+++\n![A picture](..\\\\assets\\\\photo.jpg)\n");
+    dir.run(&["check"]).fails_with(1, "content/x.md:7:1: error[path]: image `..\\assets\\photo.jpg`");
+}

@@ -68,6 +68,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     if let Some(intro) = intro {
         writer.blocks(&intro.blocks, &mut body);
     }
+    body.push_str(&writer.take_notes());
     documents.push(Document {
         file: first_file.into(),
         title: meta.title.clone(),
@@ -85,6 +86,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         writer.inlines(section.heading.as_deref().unwrap_or_default(), &mut body);
         body.push_str("</h1>\n");
         writer.blocks(&section.blocks, &mut body);
+        body.push_str(&writer.take_notes());
         documents.push(Document {
             title: section.title(),
             xhtml: document(selection, &section.title(), &chapter(&id[2..], &body)),

@@ -41,6 +41,9 @@ pub struct Writer<'a> {
     /// Right-to-left text isolates its numbers, addresses and Latin names.
     rtl: bool,
     cited: usize,
+    /// Notes (`[^label]`) so far, and those of the current file not yet written out.
+    noted: usize,
+    notes: Vec<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -53,6 +56,8 @@ impl<'a> Writer<'a> {
             subheadings: Vec::new(),
             rtl: selection.handout.meta.direction == crate::model::Direction::Rtl,
             cited: 0,
+            noted: 0,
+            notes: Vec::new(),
         }
     }
 
@@ -216,6 +221,7 @@ impl<'a> Writer<'a> {
                 },
                 Inline::Citation { keys } => self.citation(keys, out),
                 Inline::Image { image } => self.image(image, out),
+                Inline::Footnote { content, .. } => self.note(content, out),
                 Inline::LineBreak => out.push_str("<br/>"),
             }
         }
@@ -255,6 +261,29 @@ impl<'a> Writer<'a> {
             }
         }
         out.push_str("</span>");
+    }
+
+    /// A note reference, numbered through the book; the note is written at the end of its
+    /// document (see [`Writer::take_notes`]).
+    fn note(&mut self, content: &[Block], out: &mut String) {
+        self.noted += 1;
+        let n = self.noted;
+        let back = escape(&self.selection.handout.strings.back_to_text);
+        let _ = write!(
+            out,
+            "<a class=\"noteref\" id=\"noteref-{n}\" href=\"#note-{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>"
+        );
+        let mut note = format!(
+            "<aside class=\"footnote\" id=\"note-{n}\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"note-number\"><a href=\"#noteref-{n}\" role=\"doc-backlink\" aria-label=\"{back}\">{n}.</a></p>\n"
+        );
+        self.blocks(content, &mut note);
+        note.push_str("</aside>\n");
+        self.notes.push(note);
+    }
+
+    /// The notes referenced in the current document, to close it with.
+    pub fn take_notes(&mut self) -> String {
+        std::mem::take(&mut self.notes).concat()
     }
 
     fn image(&mut self, image: &Image, out: &mut String) {
