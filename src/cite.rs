@@ -5,7 +5,6 @@
 //! PMID the style leaves out is appended so that patients and clinicians can find the source.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use hayagriva::citationberg::{
@@ -19,29 +18,8 @@ use hayagriva::{
 };
 use serde::Serialize;
 
-use crate::content::front_matter::SourceTable;
 use crate::diagnostic::{Diagnostic, SourceText};
-use crate::model::CitationStyle;
-
-/// A source a handout may cite.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub key: String,
-    pub entry: Entry,
-    /// Where it is defined (bibliography file or front matter), for messages.
-    pub path: PathBuf,
-    pub line: usize,
-}
-
-impl Source {
-    pub fn doi(&self) -> Option<&str> {
-        self.entry.doi()
-    }
-
-    pub fn pmid(&self) -> Option<&str> {
-        self.entry.pmid()
-    }
-}
+use crate::model::{CitationStyle, Origin, Source, SourceFields, SourceRecord};
 
 /// A piece of formatted reference text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -63,7 +41,10 @@ pub fn plain(runs: &[Run]) -> String {
 }
 
 /// `vancouver`, `ama`, `apa`, or a `.csl` file relative to the file that names it.
-pub fn style_from_name(name: &str, resolve: &dyn Fn(&str) -> Result<PathBuf, String>) -> Result<CitationStyle, String> {
+pub fn style_from_name(
+    name: &str,
+    resolve: &dyn Fn(&str) -> Result<std::path::PathBuf, String>,
+) -> Result<CitationStyle, String> {
     match name {
         "vancouver" => Ok(CitationStyle::Vancouver),
         "ama" => Ok(CitationStyle::Ama),
@@ -106,9 +87,10 @@ fn parse_locale(xml: &str) -> Locale {
 }
 
 impl Styles {
-    /// The CSL locales for `lang`: US English (every style's fallback) and the language's own.
-    pub fn locales(&self, lang: &str) -> Arc<Vec<Locale>> {
-        let primary = lang.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
+    /// The CSL locales for a language (`primary`, e.g. `es`): US English (every style's
+    /// fallback) and the language's own.
+    pub fn locales(&self, primary: &str) -> Arc<Vec<Locale>> {
+        let primary = primary.to_string();
         let mut cache = self.locales.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(primary.clone())
@@ -134,9 +116,8 @@ impl Styles {
             CitationStyle::Ama => ("ama".to_string(), include_str!("../assets/styles/ama.csl").to_string()),
             CitationStyle::Apa => ("apa".to_string(), include_str!("../assets/styles/apa.csl").to_string()),
             CitationStyle::File(path) => {
-                let display = crate::diagnostic::display_path(path);
-                let text = crate::content::read_text(path, &display).map_err(|d| d.message)?;
-                (display.display().to_string(), text)
+                let source = crate::files::read_resolved(path).map_err(|d| d.message)?;
+                (source.path.display().to_string(), source.text)
             }
         };
         let independent = match Style::from_xml(&xml) {
@@ -184,7 +165,8 @@ pub fn format(sources: &[Source], groups: &[Vec<String>], style: &IndependentSty
         .category
         .iter()
         .any(|c| matches!(c, StyleCategory::CitationFormat { format: CitationFormat::Numeric }));
-    let by_key: HashMap<&str, Entry> = sources.iter().map(|s| (s.key.as_str(), prepare(&s.entry, numeric))).collect();
+    let by_key: HashMap<&str, Entry> =
+        entries(sources).into_iter().map(|(key, entry)| (key, prepare(&entry, numeric))).collect();
     // The handout's language is the last locale given (see `Styles::locales`).
     let locale = locales.last().and_then(|l| l.lang.clone());
     let mut driver = BibliographyDriver::new();
@@ -235,14 +217,51 @@ fn prepare(entry: &Entry, numeric: bool) -> Entry {
     entry
 }
 
+/// The sources as hayagriva entries: each bibliography file parsed once, inline sources built
+/// from their fields.
+fn entries(sources: &[Source]) -> Vec<(&str, Entry)> {
+    let mut parsed: Vec<(*const String, hayagriva::Library)> = Vec::new();
+    let mut out = Vec::new();
+    for source in sources {
+        let entry = match &source.record {
+            SourceRecord::Bibtex(file) => {
+                let pointer = std::sync::Arc::as_ptr(file);
+                if !parsed.iter().any(|(p, _)| *p == pointer) {
+                    parsed.push((pointer, hayagriva::io::from_biblatex_str(file).unwrap_or_default()));
+                }
+                let library = parsed.iter().find(|(p, _)| *p == pointer).map(|(_, library)| library);
+                library.and_then(|l| l.get(&source.key)).cloned().map(|entry| bibtex_entry(entry, source))
+            }
+            SourceRecord::Fields(fields) => Some(fields_entry(&source.key, fields, source)),
+        };
+        out.extend(entry.map(|entry| (source.key.as_str(), entry)));
+    }
+    out
+}
+
+/// A BibTeX entry as the styles need it: title in sentence case, the PMID hayagriva ignores.
+fn bibtex_entry(mut entry: Entry, source: &Source) -> Entry {
+    if let Some(title) = entry.title() {
+        let mut title = title.clone();
+        sentence_case(&mut title.value.0);
+        entry.set_title(title);
+    }
+    if entry.pmid().is_none()
+        && let Some(pmid) = &source.pmid
+    {
+        entry.set_pmid(pmid.clone());
+    }
+    entry
+}
+
 /// Appends ` doi:…` / ` PMID: …` (as links) when the style printed neither.
 fn append_identifiers(runs: &mut Vec<Run>, source: &Source) {
     let text = plain(runs);
-    if let Some(doi) = source.doi().filter(|d| !text.contains(*d)) {
+    if let Some(doi) = source.doi.as_deref().filter(|d| !text.contains(*d)) {
         runs.push(Run { text: " doi:".into(), ..Run::default() });
         runs.push(Run { text: doi.to_string(), link: Some(format!("https://doi.org/{doi}")), ..Run::default() });
     }
-    if let Some(pmid) = source.pmid().filter(|p| !text.contains(*p)) {
+    if let Some(pmid) = source.pmid.as_deref().filter(|p| !text.contains(*p)) {
         runs.push(Run { text: " PMID: ".into(), ..Run::default() });
         runs.push(Run {
             text: pmid.to_string(),
@@ -321,7 +340,7 @@ fn tidy(runs: Vec<Run>) -> Vec<Run> {
     out
 }
 
-/// Parses a BibTeX/BibLaTeX file; every problem at its line and column.
+/// Parses a BibTeX/BibLaTeX file into its sources; every problem at its line and column.
 pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>> {
     let library = hayagriva::io::from_biblatex_str(&source.text).map_err(|errors| {
         errors
@@ -339,27 +358,27 @@ pub fn parse_bibtex(source: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>>
     })?;
     // hayagriva ignores BibTeX's `pmid` field; read it from the raw entry.
     let raw = biblatex::Bibliography::parse(&source.text).ok();
+    let file = std::sync::Arc::new(source.text.clone());
     Ok(library
         .iter()
         .map(|entry| {
             let key = entry.key().to_string();
             let offset = source.text.find(&format!("{{{key},")).or_else(|| source.text.find(&key)).unwrap_or(0);
-            let mut entry = entry.clone();
-            if let Some(title) = entry.title() {
-                let mut title = title.clone();
-                sentence_case(&mut title.value.0);
-                entry.set_title(title);
+            let pmid = entry.pmid().map(str::to_string).or_else(|| {
+                raw.as_ref().and_then(|b| b.get(&key)).and_then(|e| e.fields.get("pmid")).map(|chunks| {
+                    use biblatex::ChunksExt;
+                    chunks.format_verbatim().trim().to_string()
+                })
+            });
+            let (line, column) = source.line_col(offset);
+            Source {
+                key,
+                origin: Origin { path: source.path.clone(), line, column },
+                doi: entry.doi().map(str::to_string),
+                pmid,
+                url: entry.url().map(|u| u.value.to_string()),
+                record: SourceRecord::Bibtex(file.clone()),
             }
-            if entry.pmid().is_none()
-                && let Some(pmid) =
-                    raw.as_ref().and_then(|b| b.get(&key)).and_then(|e| e.fields.get("pmid")).map(|chunks| {
-                        use biblatex::ChunksExt;
-                        chunks.format_verbatim()
-                    })
-            {
-                entry.set_pmid(pmid.trim().to_string());
-            }
-            Source { key, entry, path: source.path.clone(), line: source.line_col(offset).0 }
         })
         .collect())
 }
@@ -406,70 +425,58 @@ fn sentence_case(chunks: &mut [hayagriva::types::StringChunk]) {
     }
 }
 
-/// Builds a source from an inline `[[sources]]` table.
-pub fn source_from_table(table: &SourceTable, source: &SourceText, offset: usize) -> Result<Source, Diagnostic> {
-    let key = table.id.get_ref().trim().to_string();
-    let error = |message: String| source.error_at(offset, "source", message);
-    if key.is_empty() || key.contains(char::is_whitespace) {
-        return Err(error(format!("source id `{key}` is empty or has spaces")).hint("use an id like `kerig2016`"));
-    }
-    let kind_name = table.kind.as_ref().map_or("article", |k| k.get_ref().as_str());
-    let kind = match kind_name {
-        "article" => EntryType::Article,
+/// A hayagriva entry from an inline source's fields.
+fn fields_entry(key: &str, fields: &SourceFields, source: &Source) -> Entry {
+    let kind = match fields.kind.as_str() {
         "book" => EntryType::Book,
         "chapter" => EntryType::Chapter,
         "report" => EntryType::Report,
-        "webpage" | "web" => EntryType::Web,
+        "webpage" => EntryType::Web,
         "misc" => EntryType::Misc,
-        other => {
-            return Err(error(format!("source `{key}` has unknown type `{other}`"))
-                .hint("types are article, book, chapter, report, webpage and misc"));
-        }
+        _ => EntryType::Article,
     };
-    let mut entry = Entry::new(&key, kind);
-    entry.set_title(FormatString::with_value(table.title.trim()));
-    if !table.authors.is_empty() {
-        entry.set_authors(table.authors.iter().map(|name| person(name)).collect());
+    let mut entry = Entry::new(key, kind);
+    entry.set_title(FormatString::with_value(fields.title.trim()));
+    if !fields.authors.is_empty() {
+        entry.set_authors(fields.authors.iter().map(|name| person(name)).collect());
     }
-    if let Some(year) = table.year {
-        let year = i32::try_from(year).map_err(|_| error(format!("source `{key}` has year {year}")))?;
+    if let Some(year) = fields.year {
         entry.set_date(HDate::from_year(year));
     }
-    if let Some(pages) = &table.pages {
-        entry.set_page_range(pages.text().parse::<MaybeTyped<PageRanges>>().unwrap_or_else(|never| match never {}));
+    if let Some(pages) = &fields.pages {
+        entry.set_page_range(pages.parse::<MaybeTyped<PageRanges>>().unwrap_or_else(|never| match never {}));
     }
-    if let Some(doi) = &table.doi {
-        entry.set_doi(doi.trim().trim_start_matches("https://doi.org/").to_string());
+    if let Some(doi) = &source.doi {
+        entry.set_doi(doi.clone());
     }
-    if let Some(pmid) = &table.pmid {
-        entry.set_pmid(pmid.text());
+    if let Some(pmid) = &source.pmid {
+        entry.set_pmid(pmid.clone());
     }
-    if let Some(url) = &table.url {
-        let mut parsed: QualifiedUrl =
-            url.parse().map_err(|e| error(format!("source `{key}` has an invalid url `{url}`: {e}")))?;
-        if let Some(d) = table.accessed.as_ref().and_then(|d| d.date) {
-            parsed.visit_date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day).parse().ok();
+    if let Some(url) = source.url.as_deref().and_then(|u| u.parse::<QualifiedUrl>().ok()) {
+        let mut url = url;
+        if let Some(d) = fields.accessed {
+            url.visit_date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day).parse().ok();
         }
-        entry.set_url(parsed);
+        entry.set_url(url);
     }
-    if let Some(publisher) = &table.publisher {
+    if let Some(publisher) = &fields.publisher {
         entry.set_publisher(Publisher::new(Some(FormatString::with_value(publisher.as_str())), None));
     }
-    if table.journal.is_some() || table.volume.is_some() || table.issue.is_some() {
+    if fields.journal.is_some() || fields.volume.is_some() || fields.issue.is_some() {
         let mut parent =
-            Entry::new(&key, if kind == EntryType::Article { EntryType::Periodical } else { EntryType::Book });
-        if let Some(journal) = &table.journal {
+            Entry::new(key, if kind == EntryType::Article { EntryType::Periodical } else { EntryType::Book });
+        if let Some(journal) = &fields.journal {
             parent.set_title(FormatString::with_value(journal.trim()));
         }
-        if let Some(volume) = &table.volume {
-            parent.set_volume(volume.text().parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
+        if let Some(volume) = &fields.volume {
+            parent.set_volume(volume.parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
         }
-        if let Some(issue) = &table.issue {
-            parent.set_issue(issue.text().parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
+        if let Some(issue) = &fields.issue {
+            parent.set_issue(issue.parse::<MaybeTyped<Numeric>>().unwrap_or_else(|never| match never {}));
         }
         entry.set_parents(vec![parent]);
     }
-    Ok(Source { key, entry, path: source.path.clone(), line: source.line_col(offset).0 })
+    entry
 }
 
 /// "Family, Given" is a person; a name without a comma is an organisation, kept whole.

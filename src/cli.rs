@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// Write a patient handout once; get a print-ready, accessible PDF leaflet, an EPUB booklet
-/// and SMS-length text messages from it.
+/// Write a patient handout once; get a print-ready, accessible PDF leaflet, an EPUB booklet,
+/// SMS-length text messages and a web page from it.
 ///
 /// A handout is a Markdown file with TOML front matter between `+++` lines, usually in
 /// `content/`. Settings shared by all handouts live in `handout.toml` at the project root.
@@ -66,6 +66,9 @@ pub enum Command {
         /// Handout files or folders of handouts.
         #[arg(default_value = "content")]
         paths: Vec<PathBuf>,
+        /// Print the list as JSON (slug, title, lang, path, sections, outputs with their files).
+        #[arg(long)]
+        json: bool,
     },
     /// Print each SMS profile's messages with their encoding, counts and segments, marking the
     /// characters that force UCS-2 (which cuts a segment from 160 to 70 characters).
@@ -73,6 +76,9 @@ pub enum Command {
         /// Handout files or folders of handouts.
         #[arg(default_value = "content")]
         paths: Vec<PathBuf>,
+        /// Print the messages as JSON (text, encoding, characters, units, segments, problems).
+        #[arg(long)]
+        json: bool,
     },
     /// Create content/SLUG.md from a template that passes `check`.
     New {

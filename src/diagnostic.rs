@@ -135,21 +135,21 @@ impl SourceText {
     }
 }
 
-/// Line and column in a file of the offset `find` returns (1:1 when it finds nothing), for
-/// findings about text whose place was not kept, such as a front matter value.
-pub fn place_in_file(path: &Path, find: impl Fn(&str) -> Option<usize>) -> (usize, usize) {
-    let Ok(text) = std::fs::read_to_string(path) else { return (1, 1) };
-    let source = SourceText::new(path, text);
-    find(&source.text).map_or((1, 1), |offset| source.line_col(offset))
-}
-
 /// Shortens `path` to be relative to the current directory when it lies below it, as
 /// compilers print paths.
 pub fn display_path(path: &Path) -> PathBuf {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .map(|relative| if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative })
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `--deny warnings`: every warning becomes an error.
+pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        d.severity = Severity::Error;
+    }
 }
 
 /// The known name closest to `unknown`, when it is close enough to be a likely typo: at most

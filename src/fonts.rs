@@ -20,9 +20,8 @@ pub const ARABIC_FAMILY: &str = "Noto Sans Arabic";
 const WIDE_FIRST: &[&str] = &["vi", "ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn", "el"];
 
 /// The built-in font chain for a language.
-pub fn default_chain(lang: &str) -> Vec<&'static str> {
-    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
-    if WIDE_FIRST.contains(&primary.as_str()) {
+pub fn default_chain(lang: &crate::model::Lang) -> Vec<&'static str> {
+    if WIDE_FIRST.contains(&lang.primary().as_str()) {
         vec![WIDE_FAMILY, DEFAULT_FAMILY, ARABIC_FAMILY]
     } else {
         vec![DEFAULT_FAMILY, WIDE_FAMILY, ARABIC_FAMILY]
@@ -84,24 +83,28 @@ pub fn embedded() -> Vec<FontFile> {
         .collect()
 }
 
-/// Font files (`.ttf`, `.otf`, `.ttc`, `.otc`) directly in `dir`, sorted by name.
-pub fn in_folder(dir: &Path) -> std::io::Result<Vec<FontFile>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+/// The font files (`.ttf`, `.otf`, `.ttc`, `.otc`) among `files`, read with `read`.
+pub fn in_folder(
+    files: &[std::path::PathBuf],
+    read: &dyn Fn(&Path) -> Result<Vec<u8>, String>,
+) -> Result<Vec<FontFile>, String> {
+    let mut found = Vec::new();
+    for path in files {
         let is_font = path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str()));
-        if is_font && path.is_file() {
-            files.push(FontFile {
+        if is_font {
+            let bytes =
+                read(path).map_err(|why| format!("font {}: {why}", crate::diagnostic::display_path(path).display()))?;
+            found.push(FontFile {
                 name: path.file_name().unwrap_or_default().to_string_lossy().to_string(),
-                bytes: FontBytes(Arc::new(std::fs::read(&path)?)),
+                bytes: FontBytes(Arc::new(bytes)),
             });
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
 }
 
 /// The embedded font files a text needs: for each character, the first family of `chain`
@@ -146,10 +149,15 @@ mod tests {
     #[test]
     fn a_booklet_embeds_only_the_fonts_its_text_uses() {
         let english: Vec<String> =
-            used_by("<h1>Sleep</h1><p>Plain text.</p>", &default_chain("en")).into_iter().map(|f| f.name).collect();
+            used_by("<h1>Sleep</h1><p>Plain text.</p>", &default_chain(&crate::model::Lang("en".into())))
+                .into_iter()
+                .map(|f| f.name)
+                .collect();
         assert_eq!(english, ["AtkinsonHyperlegibleNext_400Regular.ttf", "AtkinsonHyperlegibleNext_700Bold.ttf"]);
-        let arabic: Vec<String> =
-            used_by("<p>نص عربي 988</p>", &default_chain("ar")).into_iter().map(|f| f.name).collect();
+        let arabic: Vec<String> = used_by("<p>نص عربي 988</p>", &default_chain(&crate::model::Lang("ar".into())))
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
         assert_eq!(arabic, ["AtkinsonHyperlegibleNext_400Regular.ttf", "NotoSansArabic-Regular.ttf"]);
     }
 }

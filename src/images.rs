@@ -40,7 +40,16 @@ pub fn check_header(path: &Path) -> Result<(u32, u32), String> {
     Ok((width, height))
 }
 
+/// The image's reader; the file was resolved inside the project (`files::Root`), and is
+/// refused when it is not a regular file or is over the size limit.
 fn open(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot open it: {e}"))?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if meta.len() > crate::files::MAX_IMAGE_FILE {
+        return Err(format!("it is {} bytes, over the limit of {} bytes", meta.len(), crate::files::MAX_IMAGE_FILE));
+    }
     let reader = ImageReader::open(path).map_err(|e| format!("cannot open it: {e}"))?;
     let reader = reader.with_guessed_format().map_err(|e| format!("cannot read it: {e}"))?;
     if reader.format().is_none() {

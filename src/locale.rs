@@ -1,5 +1,5 @@
-//! Interface strings ("References", "Page 1 of 2", ...) per language, decided once in the
-//! model so that every format says the same thing.
+//! Interface strings ("References", "Page 1 of 2", ...) per language, loaded once so that
+//! every format says the same thing.
 //!
 //! Layers, last wins: the built-in English strings, the built-in strings of the handout's
 //! language, and the project's `assets/locales/<lang>.toml` (which may hold only some keys).
@@ -7,9 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
-use crate::model::{CalloutKind, Date};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::files::Root;
+use crate::keys::{Keys, Problems};
+use crate::model::{Lang, Strings};
 
 /// Locales built into the binary, by primary language subtag.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -23,46 +24,6 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("ru", include_str!("../assets/locales/ru.toml")),
     ("ar", include_str!("../assets/locales/ar.toml")),
 ];
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Strings {
-    pub references: String,
-    pub contents: String,
-    pub introduction: String,
-    pub page_of: String,
-    pub reviewed: String,
-    pub next_review: String,
-    pub need_help: String,
-    pub call: String,
-    pub visit: String,
-    pub qr_caption: String,
-    pub back_to_text: String,
-    pub note: String,
-    pub tip: String,
-    pub important: String,
-    pub warning: String,
-    pub caution: String,
-    /// How links to a reference and to a note are announced: "Reference {n}", "Note {n}".
-    pub reference_n: String,
-    pub footnote_n: String,
-    /// The heading of the notes (from `[^1]` footnotes).
-    pub notes: String,
-    /// The label of a tri-fold's lined space for notes.
-    pub your_notes: String,
-    /// The label of an EPUB's landmarks navigation.
-    pub landmarks: String,
-    /// Appended to composed text messages: how to stop them, and how to get help.
-    pub sms_opt_out: String,
-    pub sms_help: String,
-    /// The replies to the HELP and STOP keywords (`{sender}`, `{phone}`).
-    pub sms_help_reply: String,
-    pub sms_stop_reply: String,
-    /// Opening and closing quotation marks, then the inner pair: “ ” ‘ ’ in English.
-    pub quotes: Vec<String>,
-    pub month_year: String,
-    pub months: Vec<String>,
-}
 
 /// A project's own locale files: language → its keys, as written.
 pub type ProjectLocales = BTreeMap<String, toml::Table>;
@@ -79,51 +40,83 @@ fn built_in(primary: &str) -> Option<toml::Table> {
         .map(|(_, text)| toml::from_str(text).expect("built-in locale files are valid (tested)"))
 }
 
-impl Strings {
-    /// The strings for `lang` (e.g. `es-MX` uses `es`), with the keys that fell back to English.
-    pub fn resolve(lang: &str, project: &ProjectLocales) -> (Strings, Vec<String>) {
-        let primary = lang.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
-        let mut table = built_in("en").expect("English is built in");
-        let mut found: Vec<String> = Vec::new();
-        let own_layers = [built_in(&primary), project.get(&primary).cloned(), project.get(lang).cloned()];
-        for layer in own_layers.into_iter().flatten() {
-            for (key, value) in layer {
-                found.push(key.clone());
-                table.insert(key, value);
+/// The strings for `lang` (e.g. `es-MX` uses `es`), with the keys that fell back to English.
+pub fn resolve(lang: &Lang, project: &ProjectLocales) -> (Strings, Vec<String>) {
+    let primary = lang.primary();
+    let mut table = built_in("en").expect("English is built in");
+    let mut found: Vec<String> = Vec::new();
+    let own_layers = [built_in(&primary), project.get(&primary).cloned(), project.get(lang.as_str()).cloned()];
+    for layer in own_layers.into_iter().flatten() {
+        for (key, value) in layer {
+            found.push(key.clone());
+            table.insert(key, value);
+        }
+    }
+    let missing =
+        if primary == "en" { Vec::new() } else { keys().into_iter().filter(|k| !found.contains(k)).collect() };
+    let strings = toml::Value::Table(table).try_into().unwrap_or_else(|_| for_lang("en"));
+    (strings, missing)
+}
+
+/// The built-in strings for `lang`, English when there are none.
+pub fn for_lang(lang: &str) -> Strings {
+    resolve(&Lang(lang.to_string()), &ProjectLocales::new()).0
+}
+
+/// The project's `assets/locales/<lang>.toml` files: only known keys, each a string (`months`
+/// twelve strings, `quotes` four).
+pub fn load_project(root: &Root) -> Result<ProjectLocales, Vec<Diagnostic>> {
+    let mut locales = ProjectLocales::new();
+    let known = keys();
+    let problems = Problems::default();
+    for path in root.files_in(&root.path().join("assets/locales")) {
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let source = match root.read_text(&path) {
+            Ok(source) => source,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        let Some(table) = crate::keys::parse(&source, 0..source.text.len(), &problems) else { continue };
+        let keys = Keys::new(&table, &source, 0, &problems, "the locale file", "locale");
+        for (key, value) in keys.all() {
+            let lists = [("months", 12), ("quotes", 4)];
+            let wanted = lists.iter().find(|(name, _)| *name == key.value).map(|(_, n)| *n);
+            let fine = match (wanted, value) {
+                (Some(n), toml::de::DeValue::Array(items)) => {
+                    items.len() == n && items.iter().all(|i| i.get_ref().is_str())
+                }
+                (None, value) => value.is_str(),
+                _ => false,
+            };
+            if !known.contains(&key.value) {
+                let hint = match did_you_mean(&key.value, known.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("known keys: {}", known.join(", ")),
+                };
+                problems.push(
+                    source
+                        .error_at(key.offset, "locale", format!("unknown interface string `{}`", key.value))
+                        .hint(hint),
+                );
+            } else if !fine {
+                let message = match wanted {
+                    Some(n) => format!("`{}` must list {n} strings", key.value),
+                    None => format!("`{}` must be a string", key.value),
+                };
+                problems.push(source.error_at(key.offset, "locale", message));
             }
         }
-        let missing =
-            if primary == "en" { Vec::new() } else { keys().into_iter().filter(|k| !found.contains(k)).collect() };
-        let strings = toml::Value::Table(table).try_into().unwrap_or_else(|_| Strings::for_lang("en"));
-        (strings, missing)
-    }
-
-    /// The built-in strings for `lang`, English when there are none.
-    pub fn for_lang(lang: &str) -> Strings {
-        Strings::resolve(lang, &ProjectLocales::new()).0
-    }
-
-    /// "November 2026", "noviembre de 2026".
-    pub fn month_year(&self, date: Date) -> String {
-        let month = self.months.get(usize::from(date.month).saturating_sub(1)).map_or("", String::as_str);
-        self.month_year.replace("{month}", month).replace("{year}", &date.year.to_string())
-    }
-
-    /// "Reviewed November 2026".
-    pub fn reviewed_on(&self, date: Date) -> String {
-        self.reviewed.replace("{date}", &self.month_year(date))
-    }
-
-    /// The label of a call-out box.
-    pub fn callout(&self, kind: CalloutKind) -> &str {
-        match kind {
-            CalloutKind::Note => &self.note,
-            CalloutKind::Tip => &self.tip,
-            CalloutKind::Important => &self.important,
-            CalloutKind::Warning => &self.warning,
-            CalloutKind::Caution => &self.caution,
+        let lang = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        if let Ok(parsed) = toml::from_str::<toml::Table>(&source.text) {
+            locales.insert(lang, parsed);
         }
     }
+    let problems = problems.into_inner();
+    if problems.is_empty() { Ok(locales) } else { Err(problems) }
 }
 
 /// The English name of a language, for messages; the tag itself when it is not known.
@@ -161,6 +154,7 @@ pub fn language_name(primary: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Date;
 
     #[test]
     fn every_built_in_locale_is_complete_with_twelve_months() {
@@ -169,7 +163,7 @@ mod tests {
             let table: toml::Table = toml::from_str(text).unwrap();
             let found: Vec<String> = table.keys().cloned().collect();
             assert_eq!(found, expected, "{tag}");
-            let (strings, missing) = Strings::resolve(tag, &ProjectLocales::new());
+            let (strings, missing) = resolve(&Lang(tag.to_string()), &ProjectLocales::new());
             assert!(missing.is_empty(), "{tag}: {missing:?}");
             assert_eq!(strings.months.len(), 12, "{tag}");
         }
@@ -178,10 +172,10 @@ mod tests {
     #[test]
     fn dates_per_locale() {
         let date = Date { year: 2026, month: 11, day: 1 };
-        assert_eq!(Strings::for_lang("en").reviewed_on(date), "Reviewed November 2026");
-        assert_eq!(Strings::for_lang("es-MX").reviewed_on(date), "Revisado: noviembre de 2026");
-        assert_eq!(Strings::for_lang("zh").reviewed_on(date), "审核日期：2026年11月");
-        assert_eq!(Strings::for_lang("ru").reviewed_on(date), "Проверено: ноябрь 2026 г.");
+        assert_eq!(for_lang("en").reviewed_on(date), "Reviewed November 2026");
+        assert_eq!(for_lang("es-MX").reviewed_on(date), "Revisado: noviembre de 2026");
+        assert_eq!(for_lang("zh").reviewed_on(date), "审核日期：2026年11月");
+        assert_eq!(for_lang("ru").reviewed_on(date), "Проверено: ноябрь 2026 г.");
     }
 
     #[test]
@@ -189,9 +183,9 @@ mod tests {
         let mut project = ProjectLocales::new();
         project.insert("es".into(), toml::from_str("references = \"Fuentes\"").unwrap());
         project.insert("de".into(), toml::from_str("references = \"Quellen\"").unwrap());
-        let (es, missing) = Strings::resolve("es", &project);
+        let (es, missing) = resolve(&Lang("es".into()), &project);
         assert_eq!((es.references.as_str(), missing.len()), ("Fuentes", 0));
-        let (de, missing) = Strings::resolve("de-AT", &project);
+        let (de, missing) = resolve(&Lang("de-AT".into()), &project);
         assert_eq!(de.references, "Quellen");
         assert_eq!(de.contents, "Contents");
         assert!(missing.contains(&"contents".to_string()) && !missing.contains(&"references".to_string()));

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use handout::cli::{Cli, Command};
 use handout::diagnostic::Diagnostic;
-use handout::model::Format;
 
 /// Typst allocates heavily; over a catalog mimalloc spends far less time in the allocator
 /// than the system's (see BENCHMARKS.md).
@@ -37,10 +36,11 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {
+    let clock = handout::clock();
     match command {
         Command::Build { paths, output, profile, quiet, force, json, review } => {
             let started = std::time::Instant::now();
-            let loaded = handout::load(&paths)?;
+            let loaded = handout::load(handout::find(&paths)?);
             handout::check_profile_names(&loaded, &profile)?;
             let renderers = handout::Renderers::new(&review.font_path);
             let options = handout::BuildOptions {
@@ -53,7 +53,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             // A progress bar on a terminal, for more than a few handouts.
             let bar = (std::io::stderr().is_terminal() && !quiet && !json && loaded.handouts.len() > 4)
                 .then(|| indicatif::ProgressBar::new(loaded.handouts.len() as u64));
-            let report = handout::build(&loaded, &renderers, &options, &|| {
+            let report = handout::build(&loaded, &renderers, &options, &clock, &|| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
@@ -63,7 +63,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).expect("the report serializes"));
+                print_json(&report);
                 return Ok(exit(errors));
             }
             print_diagnostics(&report.diagnostics);
@@ -71,121 +71,159 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 for path in &report.written {
                     println!("wrote {}", path.display());
                 }
-                let unchanged =
-                    if report.up_to_date > 0 { format!(", {} up to date", report.up_to_date) } else { String::new() };
-                println!(
-                    "built {} for {} in {:.2} s ({}{unchanged})",
-                    plural(report.written.len(), "file"),
-                    plural(report.handouts, "handout"),
-                    started.elapsed().as_secs_f64(),
-                    plural(errors, "error")
-                );
+            }
+            // The summary always, so that a run that built nothing says so.
+            let mut counts = vec![plural(report.written.len(), "file")];
+            if report.up_to_date > 0 {
+                counts.push(format!("{} up to date", report.up_to_date));
+            }
+            if report.failed > 0 {
+                counts.push(format!("{} not built", report.failed));
+            }
+            counts.push(plural(errors, "error"));
+            let warnings = report.diagnostics.len() - errors;
+            if warnings > 0 {
+                counts.push(plural(warnings, "warning"));
+            }
+            let summary = format!(
+                "built {} for {} in {:.2} s ({})",
+                counts.remove(0),
+                plural(report.handouts, "handout"),
+                started.elapsed().as_secs_f64(),
+                counts.join(", ")
+            );
+            if errors > 0 {
+                eprintln!("{summary}")
+            } else {
+                println!("{summary}")
             }
             Ok(exit(errors))
         }
         Command::Check { paths, json, review } => {
-            let loaded = handout::load(&paths)?;
-            let mut diagnostics = handout::check(&loaded, &handout::Renderers::new(&review.font_path));
+            let loaded = handout::load(handout::find(&paths)?);
+            let mut diagnostics = handout::check::run(&loaded, &handout::Renderers::new(&review.font_path), &clock);
             // Grouped by file, each file's findings in the order found.
             diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
             if review.deny.is_some() {
-                handout::deny_warnings(&mut diagnostics);
+                handout::diagnostic::deny_warnings(&mut diagnostics);
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
-                println!("{}", serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize"));
+                print_json(&diagnostics);
+                return Ok(exit(errors));
+            }
+            print_diagnostics(&diagnostics);
+            let warnings = diagnostics.len() - errors;
+            let found = if diagnostics.is_empty() {
+                "no problems".to_string()
             } else {
-                print_diagnostics(&diagnostics);
-                if diagnostics.is_empty() {
-                    println!("checked {}: no problems", plural(loaded.handouts.len(), "handout"));
-                }
+                format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+            };
+            let summary = format!("checked {}: {found}", plural(loaded.found, "handout"));
+            if errors > 0 {
+                eprintln!("{summary}")
+            } else {
+                println!("{summary}")
             }
             Ok(exit(errors))
         }
-        Command::List { paths } => {
-            let loaded = handout::load(&paths)?;
+        Command::List { paths, json } => {
+            let loaded = handout::load(handout::find(&paths)?);
             let errors = print_diagnostics(&loaded.diagnostics);
-            let mut out = std::io::stdout().lock();
-            for (_, h) in &loaded.handouts {
-                let _ = writeln!(out, "{}  {}  [{}]  {}", h.meta.slug, h.meta.title, h.meta.lang, h.path.display());
-                let _ = writeln!(out, "  sections:");
-                for s in &h.sections {
-                    let title =
-                        if s.id == handout::model::Section::INTRO { h.strings.introduction.clone() } else { s.title() };
-                    let _ = writeln!(out, "    {:<20} {}", s.id, title);
-                }
-                let _ = writeln!(out, "  profiles:");
-                for p in &h.profiles {
-                    let sections = match &p.sections {
-                        handout::model::SectionChoice::All => "all".to_string(),
-                        handout::model::SectionChoice::List(ids) => ids.join(", "),
-                    };
-                    let exclude =
-                        if p.exclude.is_empty() { String::new() } else { format!(" except {}", p.exclude.join(", ")) };
-                    let ext = match p.format() {
-                        Format::Pdf => "pdf",
-                        Format::Epub => "epub",
-                        Format::Sms => "txt",
-                    };
-                    let _ = writeln!(
-                        out,
-                        "    {:<20} {:<5} sections: {sections}{exclude} -> {}.{ext}",
-                        p.name,
-                        p.format().name(),
-                        p.name
-                    );
-                }
+            let listing = handout::report::listing(&loaded);
+            if json {
+                print_json(&listing);
+            } else {
+                print_listing(&listing);
             }
             Ok(exit(errors))
         }
-        Command::Sms { paths } => {
-            let loaded = handout::load(&paths)?;
+        Command::Sms { paths, json } => {
+            let loaded = handout::load(handout::find(&paths)?);
             let mut errors = print_diagnostics(&loaded.diagnostics);
-            let mark = std::io::stdout().is_terminal();
-            for report in handout::sms_reports(&loaded) {
-                println!("{} / {}  ({})", report.handout.meta.slug, report.profile.name, report.handout.path.display());
-                match &report.messages {
-                    Err(problems) => errors += print_diagnostics(problems),
-                    Ok(messages) => {
-                        for (i, m) in messages.iter().map(|m| &m.encoded).enumerate() {
-                            let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
-                            println!(
-                                "  message {}: {} · {} characters · {} {unit} · {} segment{}",
-                                i + 1,
-                                m.encoding.name(),
-                                m.characters,
-                                m.units,
-                                m.segments,
-                                if m.segments == 1 { "" } else { "s" }
-                            );
-                            let forced = handout::render::sms::encoding::unencodable(&m.text);
-                            println!("  {}", marked(&m.text, mark));
-                            if !forced.is_empty() {
-                                println!("  UCS-2 because of: {}", handout::render::sms::list(&forced));
-                            }
-                        }
-                    }
-                }
+            let listings = handout::report::messages(&loaded, &handout::cite::Styles::default());
+            errors += listings.iter().flat_map(|l| &l.problems).filter(|d| d.is_error()).count();
+            if json {
+                print_json(&listings);
+            } else {
+                print_messages(&listings);
             }
             Ok(exit(errors))
         }
-        Command::New { slug } => {
-            if !handout::content::is_slug(&slug) {
-                return Err(format!(
-                    "`{slug}` is not a valid slug: use lower-case letters, digits and `-`, e.g. `sleep-hygiene`"
-                ));
+        Command::New { slug } => new(&slug, &clock),
+    }
+}
+
+/// `handout new SLUG`: `content/SLUG.md` in the project the command runs in.
+fn new(slug: &str, clock: &handout::model::Clock) -> Result<ExitCode, String> {
+    if !handout::text::is_slug(slug) {
+        return Err(format!(
+            "`{slug}` is not a valid slug: use lower-case letters, digits and `-`, e.g. `sleep-hygiene`"
+        ));
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let root = handout::settings::find_root(&cwd).unwrap_or(cwd);
+    let path = handout::diagnostic::display_path(&root.join(handout::load::DEFAULT_FOLDER).join(format!("{slug}.md")));
+    if path.exists() {
+        return Err(format!("{} already exists; choose another slug or edit that file", path.display()));
+    }
+    handout::output::write_atomic(&path, handout::new_handout_text(slug, clock.today()).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "created {}\nnext: replace the text marked \"Replace\" and the example source, then run `handout check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => println!("{json}"),
+        Err(e) => eprintln!("error: cannot write the report as JSON: {e}"),
+    }
+}
+
+fn print_listing(listing: &[handout::report::HandoutListing]) {
+    let mut out = std::io::stdout().lock();
+    for h in listing {
+        let _ = writeln!(out, "{}  {}  [{}]  {}", h.slug, h.title, h.lang, h.path.display());
+        let _ = writeln!(out, "  sections:");
+        for s in &h.sections {
+            let _ = writeln!(out, "    {:<20} {}", s.id, s.title);
+        }
+        let _ = writeln!(out, "  outputs:");
+        for o in &h.outputs {
+            let files: Vec<String> = o.files.iter().map(|f| f.display().to_string()).collect();
+            let _ = writeln!(out, "    {:<20} {:<5} sections: {}", o.profile, o.format, o.sections.join(", "));
+            let _ = writeln!(out, "    {:<20}       -> {}", "", files.join(", "));
+        }
+    }
+}
+
+fn print_messages(listings: &[handout::report::SmsListing]) {
+    let mark = std::io::stdout().is_terminal();
+    for listing in listings {
+        println!("{} / {}  ({})", listing.slug, listing.profile, listing.path.display());
+        print_diagnostics(&listing.problems);
+        for (i, m) in listing.messages.iter().map(|m| &m.encoded).enumerate() {
+            let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
+            println!(
+                "  message {}: {} · {} · {} {unit} · {}",
+                i + 1,
+                m.encoding.name(),
+                plural(m.characters, "character"),
+                m.units,
+                plural(m.segments, "segment")
+            );
+            println!("  {}", marked(&m.text, mark));
+            let forced = handout::render::sms::encoding::unencodable(&m.text);
+            if !forced.is_empty() {
+                println!(
+                    "  UCS-2 because of: {} (`encoding = \"gsm7\"` in the profile drops accents where it can)",
+                    handout::render::sms::list(&forced)
+                );
             }
-            // In the project's content folder, wherever in the project the command runs.
-            let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-            let root = cwd.ancestors().find(|d| d.join(handout::settings::PROJECT_FILE).is_file()).unwrap_or(&cwd);
-            let path = handout::diagnostic::display_path(&root.join("content").join(format!("{slug}.md")));
-            if path.exists() {
-                return Err(format!("{} already exists; choose another slug or edit that file", path.display()));
-            }
-            handout::output::write_atomic(&path, handout::new_handout_text(&slug).as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            println!("created {}\nnext: edit it, then run `handout check {}`", path.display(), path.display());
-            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -1,14 +1,13 @@
-//! The handout as renderer-agnostic data: what `content` parses into and every renderer reads.
+//! The handout as plain data: what `content` parses a file into and every later stage reads.
 //!
-//! Nothing here knows about PDF, EPUB or SMS. Decisions that must agree across formats
-//! (section ids, the effective profiles, interface strings) are made before a renderer runs.
+//! This is the ground floor: it imports nothing from the rest of the crate, and nothing here
+//! knows how a PDF, an EPUB, a web page or a text message is made. Decisions that must agree
+//! across formats (section ids, interface strings, typographic quotes) are made before any
+//! format is rendered.
 
 use std::path::PathBuf;
 
 use serde::Serialize;
-
-use crate::cite::Source;
-use crate::locale::Strings;
 
 /// One parsed and validated handout.
 #[derive(Debug, Clone)]
@@ -22,9 +21,8 @@ pub struct Handout {
     pub sources: Vec<Source>,
     /// The citation style every format uses.
     pub citation_style: CitationStyle,
-    /// Hand-written text messages, in order.
-    pub sms: Vec<HandwrittenSms>,
-    pub profiles: Vec<Profile>,
+    /// Short messages the author wrote (front matter `sms`), for text-message outputs.
+    pub messages: Vec<ShortMessage>,
     /// Interface strings in the handout's language.
     pub strings: Strings,
 }
@@ -34,8 +32,10 @@ impl Handout {
         self.sections.iter().find(|s| s.id == id)
     }
 
-    pub fn profile(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| p.name == name)
+    /// A section's title as a reader sees it ("Introduction" for the text before the first
+    /// heading).
+    pub fn section_title(&self, section: &Section) -> String {
+        if section.heading.is_some() { section.title() } else { self.strings.introduction.clone() }
     }
 }
 
@@ -44,8 +44,7 @@ pub struct Meta {
     pub title: String,
     pub subtitle: Option<String>,
     pub summary: String,
-    /// BCP 47 language tag, e.g. `en`, `es-MX`, `ar`.
-    pub lang: String,
+    pub lang: Lang,
     pub direction: Direction,
     pub slug: String,
     pub translation_of: Option<String>,
@@ -54,6 +53,33 @@ pub struct Meta {
     pub next_review: Option<Date>,
     pub keywords: Vec<String>,
     pub contact: Contact,
+}
+
+/// A BCP 47 language tag as written (`en`, `es-MX`, `zh-Hans`), and its parts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Lang(pub String);
+
+impl Lang {
+    /// The language itself, lower case: `es` for `es-MX`.
+    pub fn primary(&self) -> String {
+        self.0.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+    }
+
+    /// The two-letter region, upper case: `MX` for `es-MX`.
+    pub fn region(&self) -> Option<String> {
+        self.0.split(['-', '_']).skip(1).find(|p| p.len() == 2).map(str::to_ascii_uppercase)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Writing direction of the handout's language.
@@ -65,10 +91,9 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// Right-to-left for the scripts that need it, from the language's primary subtag.
-    pub fn of_lang(lang: &str) -> Direction {
-        let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        match primary.as_str() {
+    /// Right-to-left for the scripts that need it.
+    pub fn of(lang: &Lang) -> Direction {
+        match lang.primary().as_str() {
             "ar" | "fa" | "he" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => Direction::Rtl,
             _ => Direction::Ltr,
         }
@@ -116,6 +141,13 @@ impl Date {
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
         Date { year, month, day }
     }
+
+    /// The same day a year later (28 February for 29 February).
+    pub fn a_year_later(self) -> Date {
+        let leap = |y: i32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let day = if self.month == 2 && self.day == 29 && !leap(self.year + 1) { 28 } else { self.day };
+        Date { year: self.year + 1, day, ..self }
+    }
 }
 
 impl std::fmt::Display for Date {
@@ -124,13 +156,40 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// A text message the author wrote in the front matter's `sms` list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HandwrittenSms {
-    pub text: String,
-    /// Where it is written, for messages about it.
+/// The build's clock: the same input always gives the same bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// `SOURCE_DATE_EPOCH` when it is set.
+    pub fixed: Option<i64>,
+    /// Now, for checks such as "next-review has passed".
+    pub now: i64,
+}
+
+impl Clock {
+    /// The time written into a handout's outputs: the fixed time, else the handout's review
+    /// date, else 2000-01-01.
+    pub fn stamp(&self, reviewed: Option<Date>) -> i64 {
+        self.fixed.or_else(|| reviewed.map(|d| d.days_since_epoch() * 86_400)).unwrap_or(946_684_800)
+    }
+
+    pub fn today(&self) -> Date {
+        Date::from_unix(self.fixed.unwrap_or(self.now))
+    }
+}
+
+/// Where something was written: a file and a 1-based line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub path: PathBuf,
     pub line: usize,
     pub column: usize,
+}
+
+/// A short message the author wrote in the front matter's `sms` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortMessage {
+    pub text: String,
+    pub origin: Origin,
 }
 
 /// The help line every output carries.
@@ -150,6 +209,87 @@ pub struct Brand {
     pub logo: Option<PathBuf>,
     /// `#rrggbb`.
     pub color: String,
+}
+
+/// A source a handout may cite, as written; `cite` formats it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub key: String,
+    /// Where it is defined (bibliography file or front matter).
+    pub origin: Origin,
+    pub doi: Option<String>,
+    pub pmid: Option<String>,
+    pub url: Option<String>,
+    pub record: SourceRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SourceRecord {
+    /// An entry of a BibTeX/BibLaTeX file: the file's text, shared by its sources, is
+    /// parsed once per formatting.
+    #[serde(skip)]
+    Bibtex(std::sync::Arc<String>),
+    /// An inline `[[sources]]` table.
+    Fields(Box<SourceFields>),
+}
+
+/// The fields of an inline source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceFields {
+    /// `article`, `book`, `chapter`, `report`, `webpage` or `misc`.
+    pub kind: String,
+    pub title: String,
+    /// "Family, Given" for people; a name without a comma is an organisation.
+    pub authors: Vec<String>,
+    pub journal: Option<String>,
+    pub year: Option<i32>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    /// When a web page was read.
+    pub accessed: Option<Date>,
+}
+
+/// How a citation style is chosen: a bundled name or a `.csl` file in the project.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum CitationStyle {
+    Vancouver,
+    Ama,
+    Apa,
+    /// A CSL file, resolved inside the project root.
+    File(PathBuf),
+}
+
+/// Which sections an output has, whether it prints citations, and where it was defined: the
+/// keys every output profile shares. What a format does with its own keys is the format's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub name: String,
+    /// The `[outputs.NAME]` table (or, for a built-in profile, the handout).
+    pub origin: Origin,
+    pub sections: SectionChoice,
+    pub exclude: Vec<String>,
+    /// Whether the citations appendix (and the citation markers) appear.
+    pub citations: bool,
+}
+
+impl Profile {
+    /// Whether the profile prints the section `id`.
+    pub fn includes(&self, id: &str) -> bool {
+        let chosen = match &self.sections {
+            SectionChoice::All => true,
+            SectionChoice::List(ids) => ids.iter().any(|i| i == id),
+        };
+        chosen && !self.exclude.iter().any(|e| e == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionChoice {
+    All,
+    List(Vec<String>),
 }
 
 /// A part of the handout: the introduction (before the first `##`) or one `##` section.
@@ -279,222 +419,202 @@ pub enum Inline {
     LineBreak,
 }
 
-/// Every image in `blocks`, in reading order.
-pub fn images_in(blocks: &[Block]) -> Vec<&Image> {
-    fn inlines<'a>(list: &'a [Inline], found: &mut Vec<&'a Image>) {
-        for inline in list {
-            match inline {
-                Inline::Image { image } => found.push(image),
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => inlines(content, found),
-                Inline::Footnote { content, .. } => walk(content, found),
-                _ => {}
+/// What [`walk`] visits, in reading order.
+pub enum Node<'a> {
+    Block(&'a Block),
+    /// The start of a run of inlines that reads on its own: a paragraph, a heading, a table
+    /// cell.
+    Run,
+    Inline(&'a Inline),
+}
+
+/// Visits every block and inline below `blocks` in reading order: lists, quotes, call-outs,
+/// tables, emphasis, links, and a note's text where it is referenced.
+pub fn walk<'a>(blocks: &'a [Block], visit: &mut dyn FnMut(Node<'a>)) {
+    for block in blocks {
+        visit(Node::Block(block));
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => {
+                visit(Node::Run);
+                walk_inlines(content, visit);
             }
-        }
-    }
-    fn walk<'a>(blocks: &'a [Block], found: &mut Vec<&'a Image>) {
-        for block in blocks {
-            match block {
-                Block::Figure { image } => found.push(image),
-                Block::Paragraph { content } | Block::Heading { content, .. } => inlines(content, found),
-                Block::List { items, .. } => items.iter().for_each(|item| walk(item, found)),
-                Block::Quote { blocks } | Block::Callout { blocks, .. } => walk(blocks, found),
-                Block::Table { head, rows, .. } => {
-                    head.iter().chain(rows.iter().flatten()).for_each(|c| inlines(c, found))
+            Block::List { items, .. } => items.iter().for_each(|item| walk(item, visit)),
+            Block::Quote { blocks } | Block::Callout { blocks, .. } => walk(blocks, visit),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    visit(Node::Run);
+                    walk_inlines(cell, visit);
                 }
-                Block::Code { .. } | Block::Rule => {}
             }
+            Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
         }
     }
-    let mut found = Vec::new();
-    walk(blocks, &mut found);
-    found
 }
 
-/// The text of inlines without markup (citations and images dropped).
-pub fn plain_text(inlines: &[Inline]) -> String {
-    let mut out = String::new();
-    push_plain_text(inlines, &mut out);
-    out
-}
-
-fn push_plain_text(inlines: &[Inline], out: &mut String) {
+/// Visits every inline below `inlines` (see [`walk`]).
+pub fn walk_inlines<'a>(inlines: &'a [Inline], visit: &mut dyn FnMut(Node<'a>)) {
     for inline in inlines {
+        visit(Node::Inline(inline));
         match inline {
-            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
-            | Inline::Link { content, .. } => push_plain_text(content, out),
-            Inline::LineBreak => out.push(' '),
-            Inline::Citation { .. } | Inline::Image { .. } | Inline::Footnote { .. } => {}
+            | Inline::Link { content, .. } => walk_inlines(content, visit),
+            Inline::Footnote { content, .. } => walk(content, visit),
+            _ => {}
         }
     }
 }
 
-/// How a citation style is chosen: a bundled name or a `.csl` file in the project.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub enum CitationStyle {
-    Vancouver,
-    Ama,
-    Apa,
-    /// A CSL file, resolved inside the project root.
-    File(PathBuf),
+/// What [`walk_mut`] visits; a change made to a node is seen when its children are visited.
+pub enum NodeMut<'a> {
+    Block(&'a mut Block),
+    Run,
+    Inline(&'a mut Inline),
 }
 
-/// The output formats `handout` renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Pdf,
-    Epub,
-    Sms,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Epub => "epub",
-            Format::Sms => "sms",
+/// [`walk`], with each node open to change.
+pub fn walk_mut(blocks: &mut [Block], visit: &mut dyn FnMut(NodeMut)) {
+    for block in blocks {
+        visit(NodeMut::Block(block));
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => {
+                visit(NodeMut::Run);
+                walk_inlines_mut(content, visit);
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(|item| walk_mut(item, visit)),
+            Block::Quote { blocks } | Block::Callout { blocks, .. } => walk_mut(blocks, visit),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    visit(NodeMut::Run);
+                    walk_inlines_mut(cell, visit);
+                }
+            }
+            Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
         }
     }
 }
 
-/// Where something was written: a file and a 1-based line and column.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Origin {
-    pub path: PathBuf,
-    pub line: usize,
-    pub column: usize,
-}
-
-/// A named output: which format, which sections in which order, and format options.
-#[derive(Debug, Clone, Serialize)]
-pub struct Profile {
-    pub name: String,
-    /// The `[outputs.NAME]` table (or, for a built-in profile, the handout).
-    pub origin: Origin,
-    pub sections: SectionChoice,
-    pub exclude: Vec<String>,
-    /// Whether the citations appendix (and the citation markers) appear.
-    pub citations: bool,
-    pub options: FormatOptions,
-}
-
-impl Profile {
-    pub fn format(&self) -> Format {
-        match self.options {
-            FormatOptions::Pdf(_) => Format::Pdf,
-            FormatOptions::Epub(_) => Format::Epub,
-            FormatOptions::Sms(_) => Format::Sms,
+/// [`walk_inlines`], with each node open to change.
+pub fn walk_inlines_mut(inlines: &mut [Inline], visit: &mut dyn FnMut(NodeMut)) {
+    for inline in inlines {
+        visit(NodeMut::Inline(inline));
+        match inline {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => walk_inlines_mut(content, visit),
+            Inline::Footnote { content, .. } => walk_mut(content, visit),
+            _ => {}
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SectionChoice {
-    All,
-    List(Vec<String>),
+/// Every image in `blocks`, in reading order.
+pub fn images_in(blocks: &[Block]) -> Vec<&Image> {
+    let mut found = Vec::new();
+    walk(blocks, &mut |node| match node {
+        Node::Block(Block::Figure { image }) | Node::Inline(Inline::Image { image }) => found.push(image),
+        _ => {}
+    });
+    found
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "format", rename_all = "lowercase")]
-pub enum FormatOptions {
-    Pdf(PdfOptions),
-    Epub(EpubOptions),
-    Sms(SmsOptions),
+/// Every citation group in `blocks`, in reading order.
+pub fn citations_in(blocks: &[Block]) -> Vec<&Vec<String>> {
+    let mut found = Vec::new();
+    walk(blocks, &mut |node| {
+        if let Node::Inline(Inline::Citation { keys }) = node {
+            found.push(keys);
+        }
+    });
+    found
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PdfOptions {
-    pub paper: Paper,
-    pub layout: Layout,
-    pub columns: u8,
-    pub large_print: bool,
-    /// Off by default: plain-language guides (CMS Toolkit, part 7) advise against breaking
-    /// words at line ends for readers with low literacy.
-    pub hyphenate: bool,
-    pub accessible: bool,
-    /// Bleed in millimetres.
-    pub bleed: f64,
-    pub crop_marks: bool,
-}
-
-impl Default for PdfOptions {
-    fn default() -> Self {
-        PdfOptions {
-            paper: Paper::Letter,
-            layout: Layout::Page,
-            columns: 1,
-            large_print: false,
-            hyphenate: false,
-            accessible: true,
-            bleed: 0.0,
-            crop_marks: false,
+/// The text of inlines without markup (citations, images and notes dropped).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    fn push(inlines: &[Inline], out: &mut String) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Link { content, .. } => push(content, out),
+                Inline::LineBreak => out.push(' '),
+                Inline::Citation { .. } | Inline::Image { .. } | Inline::Footnote { .. } => {}
+            }
         }
     }
+    let mut out = String::new();
+    push(inlines, &mut out);
+    out
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Paper {
-    Letter,
-    A4,
-    A5,
-    Legal,
+/// Interface strings ("References", "Page 1 of 2", ...) in one language; `locale` decides
+/// them once so that every format says the same thing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Strings {
+    pub references: String,
+    pub contents: String,
+    pub introduction: String,
+    pub page_of: String,
+    pub reviewed: String,
+    pub next_review: String,
+    pub need_help: String,
+    pub call: String,
+    pub visit: String,
+    pub qr_caption: String,
+    pub back_to_text: String,
+    pub note: String,
+    pub tip: String,
+    pub important: String,
+    pub warning: String,
+    pub caution: String,
+    /// How links to a reference and to a note are announced: "Reference {n}", "Note {n}".
+    pub reference_n: String,
+    pub footnote_n: String,
+    /// The heading of the notes (from `[^1]` footnotes).
+    pub notes: String,
+    /// The label of a tri-fold's lined space for notes.
+    pub your_notes: String,
+    /// The label of an EPUB's landmarks navigation.
+    pub landmarks: String,
+    /// Appended to composed text messages: how to stop them, and how to get help.
+    pub sms_opt_out: String,
+    pub sms_help: String,
+    /// The replies to the HELP and STOP keywords (`{sender}`, `{phone}`).
+    pub sms_help_reply: String,
+    pub sms_stop_reply: String,
+    /// Opening and closing quotation marks, then the inner pair: “ ” ‘ ’ in English.
+    pub quotes: Vec<String>,
+    pub month_year: String,
+    pub months: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layout {
-    Page,
-    Trifold,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct EpubOptions {
-    /// A cover image resolved inside the project; `None` generates one.
-    pub cover: Option<PathBuf>,
-    pub embed_fonts: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SmsOptions {
-    /// The most segments one message may take.
-    pub segments: u32,
-    pub encoding: SmsEncoding,
-    /// Whether composed messages carry `contact.url`.
-    pub include_url: bool,
-    /// How composed messages say how to stop them.
-    pub opt_out: OptOut,
-}
-
-impl Default for SmsOptions {
-    fn default() -> Self {
-        SmsOptions { segments: 1, encoding: SmsEncoding::Auto, include_url: false, opt_out: OptOut::Default }
+impl Strings {
+    /// "November 2026", "noviembre de 2026".
+    pub fn month_year(&self, date: Date) -> String {
+        let month = self.months.get(usize::from(date.month).saturating_sub(1)).map_or("", String::as_str);
+        self.month_year.replace("{month}", month).replace("{year}", &date.year.to_string())
     }
-}
 
-/// The end of a composed message that says how to stop them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum OptOut {
-    Off,
-    /// The interface string `sms-opt-out` of the handout's language.
-    Default,
-    /// The project's own texts, by language tag; other languages get the default.
-    Texts(std::collections::BTreeMap<String, String>),
-}
+    /// "Reviewed November 2026".
+    pub fn reviewed_on(&self, date: Date) -> String {
+        self.reviewed.replace("{date}", &self.month_year(date))
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmsEncoding {
-    Auto,
-    Gsm7,
-    Ucs2,
+    /// The label of a call-out box.
+    pub fn callout(&self, kind: CalloutKind) -> &str {
+        match kind {
+            CalloutKind::Note => &self.note,
+            CalloutKind::Tip => &self.tip,
+            CalloutKind::Important => &self.important,
+            CalloutKind::Warning => &self.warning,
+            CalloutKind::Caution => &self.caution,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -511,12 +631,33 @@ mod tests {
             assert_eq!(date.days_since_epoch(), days);
             assert_eq!(Date::from_unix(days * 86_400 + 3_600), date);
         }
+        assert_eq!(Date { year: 2028, month: 2, day: 29 }.a_year_later(), Date { year: 2029, month: 2, day: 28 });
     }
 
     #[test]
-    fn rtl_languages() {
-        assert_eq!(Direction::of_lang("ar"), Direction::Rtl);
-        assert_eq!(Direction::of_lang("he-IL"), Direction::Rtl);
-        assert_eq!(Direction::of_lang("es-MX"), Direction::Ltr);
+    fn languages_and_directions() {
+        let lang = |tag: &str| Lang(tag.to_string());
+        assert_eq!(Direction::of(&lang("ar")), Direction::Rtl);
+        assert_eq!(Direction::of(&lang("he-IL")), Direction::Rtl);
+        assert_eq!(Direction::of(&lang("es-MX")), Direction::Ltr);
+        assert_eq!((lang("es-mx").primary(), lang("es-mx").region()), ("es".to_string(), Some("MX".to_string())));
+        assert_eq!(lang("zh-Hans").region(), None);
+    }
+
+    #[test]
+    fn the_walker_enters_notes_and_plain_text_leaves_them_out() {
+        let text = |t: &str| Inline::Text { text: t.into() };
+        let note =
+            Inline::Footnote { label: "n".into(), content: vec![Block::Paragraph { content: vec![text("note")] }] };
+        let inlines = vec![text("a "), Inline::Emphasis { content: vec![text("b")] }, note, text(" c")];
+        assert_eq!(plain_text(&inlines), "a b c");
+        let blocks = vec![Block::Paragraph { content: inlines }];
+        let mut texts = Vec::new();
+        walk(&blocks, &mut |node| {
+            if let Node::Inline(Inline::Text { text }) = node {
+                texts.push(text.as_str());
+            }
+        });
+        assert_eq!(texts, ["a ", "b", "note", " c"]);
     }
 }

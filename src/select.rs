@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::cite::{self, Formatted, Run};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Block, Handout, Inline, Profile, Section, SectionChoice};
+use crate::model::{Handout, Profile, Section, SectionChoice};
 
 /// What one renderer renders.
 #[derive(Debug)]
@@ -68,6 +68,21 @@ impl<'a> Selection<'a> {
     }
 }
 
+/// The sections `profile` prints, in its order.
+fn chosen<'a>(handout: &'a Handout, profile: &Profile) -> Vec<&'a Section> {
+    let mut sections: Vec<&Section> = match &profile.sections {
+        SectionChoice::All => handout.sections.iter().collect(),
+        SectionChoice::List(ids) => ids.iter().filter_map(|id| handout.section(id)).collect(),
+    };
+    sections.retain(|s| !profile.exclude.contains(&s.id));
+    sections
+}
+
+/// The ids of the sections `profile` prints, in its order.
+pub fn section_ids(handout: &Handout, profile: &Profile) -> Vec<String> {
+    chosen(handout, profile).into_iter().map(|s| s.id.clone()).collect()
+}
+
 /// Applies `profile` to `handout`.
 pub fn select<'a>(
     handout: &'a Handout,
@@ -94,16 +109,10 @@ fn select_with<'a>(
     styles: &cite::Styles,
     formatted: &mut HashMap<Vec<Vec<String>>, Formatted>,
 ) -> Result<Selection<'a>, Diagnostic> {
-    let mut sections: Vec<&Section> = match &profile.sections {
-        SectionChoice::All => handout.sections.iter().collect(),
-        SectionChoice::List(ids) => ids.iter().filter_map(|id| handout.section(id)).collect(),
-    };
-    sections.retain(|s| !profile.exclude.contains(&s.id));
+    let sections = chosen(handout, profile);
 
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    for section in &sections {
-        collect_citations(&section.blocks, &mut groups);
-    }
+    let groups: Vec<Vec<String>> =
+        sections.iter().flat_map(|s| crate::model::citations_in(&s.blocks)).cloned().collect();
     if !profile.citations || groups.is_empty() {
         return Ok(Selection { handout, profile, sections, references: Vec::new(), markers: HashMap::new() });
     }
@@ -112,7 +121,9 @@ fn select_with<'a>(
         .map_err(|why| Diagnostic::error(&handout.path, "citation", why).profile(&profile.name))?;
     let Formatted { numeric, entries, citations } = formatted
         .entry(groups.clone())
-        .or_insert_with(|| cite::format(&handout.sources, &groups, &style, &styles.locales(&handout.meta.lang)))
+        .or_insert_with(|| {
+            cite::format(&handout.sources, &groups, &style, &styles.locales(&handout.meta.lang.primary()))
+        })
         .clone();
     let mut numbers: HashMap<&str, usize> = HashMap::new();
     for key in groups.iter().flatten() {
@@ -170,39 +181,6 @@ fn text_marker(keys: &[String], rendered: Vec<Run>) -> Marker {
         pieces: vec![MarkerPiece { text: cite::plain(&rendered), target: keys.first().cloned() }],
         keys: keys.to_vec(),
         numeric: false,
-    }
-}
-
-/// Every citation group in `blocks`, in reading order.
-pub fn collect_citations(blocks: &[Block], groups: &mut Vec<Vec<String>>) {
-    blocks.iter().for_each(|b| collect_block_citations(b, groups));
-}
-
-fn collect_block_citations(block: &Block, groups: &mut Vec<Vec<String>>) {
-    match block {
-        Block::Paragraph { content } | Block::Heading { content, .. } => collect_inline_citations(content, groups),
-        Block::List { items, .. } => items.iter().flatten().for_each(|b| collect_block_citations(b, groups)),
-        Block::Quote { blocks } | Block::Callout { blocks, .. } => {
-            blocks.iter().for_each(|b| collect_block_citations(b, groups))
-        }
-        Block::Table { head, rows, .. } => {
-            head.iter().chain(rows.iter().flatten()).for_each(|cell| collect_inline_citations(cell, groups));
-        }
-        Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
-    }
-}
-
-fn collect_inline_citations(inlines: &[Inline], groups: &mut Vec<Vec<String>>) {
-    for inline in inlines {
-        match inline {
-            Inline::Citation { keys } => groups.push(keys.clone()),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Link { content, .. } => collect_inline_citations(content, groups),
-            Inline::Footnote { content, .. } => collect_citations(content, groups),
-            Inline::Text { .. } | Inline::Code { .. } | Inline::Image { .. } | Inline::LineBreak => {}
-        }
     }
 }
 

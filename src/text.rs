@@ -15,6 +15,15 @@ pub enum RunKind {
     Latin,
 }
 
+/// A name safe as a file or folder name on every system: lower-case letters, digits, `-`,
+/// `.` and `_`, not starting with `.` or `-`.
+pub fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with(['.', '-'])
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_')
+}
+
 /// A decimal digit in Western or Eastern Arabic form.
 pub fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('\u{660}'..='\u{669}').contains(&c) || ('\u{6f0}'..='\u{6f9}').contains(&c)

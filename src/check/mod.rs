@@ -3,129 +3,177 @@
 pub mod readability;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Format, Handout, Section};
-use crate::select::Selection;
+use crate::load::{Loaded, LoadedHandout};
+use crate::model::{Clock, Handout, Section, SourceRecord};
+use crate::render::{FormatOptions, Renderers};
 
 /// Health-literacy guidance asks for grade 6 to 8.
 pub const DEFAULT_MAX_GRADE: f64 = 8.0;
 /// Fernández-Huerta ease at or above which Spanish text is "fairly easy" (grade 7–8).
 pub const MIN_SPANISH_EASE: f64 = 70.0;
 
-/// A finding when `text` reads above the limit, naming the figures, the hardest sentences and
-/// the longest words.
-fn level_finding(
-    text: &str,
-    lang: &str,
-    max_grade: f64,
-    what: &str,
-    handout: &Handout,
-    line: usize,
-) -> Option<Diagnostic> {
+/// Whether `text` reads above the limit: the figures that say so.
+fn too_hard(text: &str, lang: &str, max_grade: f64) -> Option<String> {
     let figures = readability::measure(text, lang)?;
-    let spanish = lang.starts_with("es");
-    let message = if spanish {
+    if lang.starts_with("es") {
+        // Compared as shown, to one decimal.
         ((figures.fernandez_huerta * 10.0).round() / 10.0 < MIN_SPANISH_EASE).then(|| {
             format!(
-                "{what} has a Fernández-Huerta ease of {:.1}, below {MIN_SPANISH_EASE} (fairly easy)",
+                "a Fernández-Huerta ease of {:.1}, below {MIN_SPANISH_EASE} (fairly easy)",
                 figures.fernandez_huerta
             )
-        })?
+        })
     } else {
-        // Compared as shown, to one decimal: "grade 8.0" is not above 8.
+        // "grade 8.0" is not above 8.
         let grade = (figures.flesch_kincaid.max(figures.smog) * 10.0).round() / 10.0;
         (grade > max_grade).then(|| {
             format!(
-                "{what} reads at grade {:.1} (Flesch-Kincaid {:.1}, SMOG {:.1}), above max-grade {max_grade}",
-                grade, figures.flesch_kincaid, figures.smog
+                "grade {grade:.1} (Flesch-Kincaid {:.1}, SMOG {:.1}), above max-grade {max_grade}",
+                figures.flesch_kincaid, figures.smog
             )
-        })?
-    };
+        })
+    }
+}
+
+/// The warning for text that reads too hard, naming its hardest sentences and longest words.
+fn level_finding(
+    text: &str,
+    lang: &str,
+    figures: String,
+    what: &str,
+    path: &std::path::Path,
+    line: usize,
+) -> Diagnostic {
     let (sentences, words) = readability::hardest(text, lang);
     let quoted: Vec<String> = sentences.iter().map(|s| format!("\"{}\"", s.replace('\n', " "))).collect();
-    Some(Diagnostic::warning(&handout.path, "reading-level", message).at((line, 1)).hint(format!(
+    let reads = if lang.starts_with("es") { "has" } else { "reads at" };
+    Diagnostic::warning(path, "reading-level", format!("{what} {reads} {figures}")).at((line, 1)).hint(format!(
         "shorter sentences and words help; hardest sentences: {}; longest words: {}",
         quoted.join(" "),
         words.join(", ")
-    )))
+    ))
 }
 
-/// Reading-level warnings: each section once, and each PDF or EPUB profile's selected text.
-pub fn reading_level(handout: &Handout, selections: &[Selection], max_grade: Option<f64>) -> Vec<Diagnostic> {
-    let lang = &handout.meta.lang;
+/// Reading-level warnings: each section that reads too hard once, naming the outputs that
+/// print it; and an output whose text as a whole reads too hard when none of its sections
+/// was named.
+pub fn reading_level(entry: &LoadedHandout, max_grade: Option<f64>) -> Vec<Diagnostic> {
+    let handout = &entry.handout;
+    let lang = handout.meta.lang.as_str();
     if !readability::supported(lang) {
         return Vec::new();
     }
     let max_grade = max_grade.unwrap_or(DEFAULT_MAX_GRADE);
+    // Text messages are composed and counted on their own.
+    let read: Vec<_> = entry.outputs.iter().filter(|o| !matches!(o.options, FormatOptions::Sms(_))).collect();
+    let printed_by = |section: &Section| -> Vec<&str> {
+        read.iter().filter(|o| o.profile.includes(&section.id)).map(|o| o.profile.name.as_str()).collect()
+    };
     let mut found = Vec::new();
+    let mut hard = Vec::new();
     for section in &handout.sections {
+        let profiles = printed_by(section);
+        let text = readability::section_text(section);
+        let Some(figures) = too_hard(&text, lang, max_grade) else { continue };
+        hard.push(section.id.as_str());
         let what = if section.id == Section::INTRO {
             "the introduction".to_string()
         } else {
             format!("section `{}`", section.id)
         };
-        found.extend(level_finding(&readability::section_text(section), lang, max_grade, &what, handout, section.line));
+        let outputs = match profiles.as_slice() {
+            [] => " (in no output)".to_string(),
+            [one] => format!(" (in output `{one}`)"),
+            many => format!(" (in outputs {})", many.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")),
+        };
+        found.push(level_finding(&text, lang, figures, &format!("{what}{outputs}"), &handout.path, section.line));
     }
-    for selection in selections.iter().filter(|s| s.profile.format() != Format::Sms) {
-        let text: String = selection.sections.iter().map(|s| readability::section_text(s)).collect();
-        let what = format!("the text of profile `{}`", selection.profile.name);
-        found.extend(
-            level_finding(&text, lang, max_grade, &what, handout, 1).map(|d| d.profile(&selection.profile.name)),
-        );
+    for output in &read {
+        let sections: Vec<&Section> = handout.sections.iter().filter(|s| output.profile.includes(&s.id)).collect();
+        if sections.iter().any(|s| hard.contains(&s.id.as_str())) {
+            continue;
+        }
+        let text: String = sections.iter().map(|s| readability::section_text(s)).collect();
+        if let Some(figures) = too_hard(&text, lang, max_grade) {
+            let what = format!("the text of output `{}`", output.profile.name);
+            let line = output.profile.origin.line;
+            found.push(
+                level_finding(&text, lang, figures, &what, &output.profile.origin.path, line)
+                    .profile(&output.profile.name),
+            );
+        }
     }
     found
 }
 
-/// Line and column of the first `needle` in a file (1:1 when it is not there).
-pub fn place_in_file(path: &std::path::Path, needle: &str) -> (usize, usize) {
-    crate::diagnostic::place_in_file(path, |text| text.find(needle))
+/// Line and column of the first `needle` in the handout's text (1:1 when it is not there).
+fn place(entry: &LoadedHandout, needle: &str) -> (usize, usize) {
+    let source = crate::diagnostic::SourceText::new(&entry.handout.path, entry.text.clone());
+    source.text.find(needle).map_or((1, 1), |offset| source.line_col(offset))
 }
 
-/// Sources: defined but never cited (warning), DOIs and PMIDs that are not well formed (error).
-pub fn sources(handout: &Handout) -> Vec<Diagnostic> {
-    let mut groups = Vec::new();
-    for section in &handout.sections {
-        crate::select::collect_citations(&section.blocks, &mut groups);
-    }
+/// Sources that are never cited (a warning; a source of a bibliography file that several
+/// handouts share, only when none of them cites it, and once), and DOIs and PMIDs that are
+/// not well formed (errors, once per source).
+fn sources(loaded: &Loaded) -> Vec<Vec<Diagnostic>> {
+    let mut reported = std::collections::BTreeSet::new();
+    let cited = |handout: &Handout, key: &str| {
+        handout
+            .sections
+            .iter()
+            .any(|s| crate::model::citations_in(&s.blocks).iter().any(|g| g.iter().any(|k| k == key)))
+    };
+    loaded
+        .handouts
+        .iter()
+        .map(|entry| {
+            let mut found = Vec::new();
+            for source in &entry.handout.sources {
+                let shared = matches!(source.record, SourceRecord::Bibtex(_));
+                if shared && !reported.insert((source.origin.path.clone(), source.key.clone())) {
+                    continue;
+                }
+                let uncited = if shared {
+                    !loaded.handouts.iter().any(|other| {
+                        other.handout.sources.iter().any(|s| s.origin == source.origin)
+                            && cited(&other.handout, &source.key)
+                    })
+                } else {
+                    !cited(&entry.handout, &source.key)
+                };
+                found.extend(source_findings(source, uncited));
+            }
+            found
+        })
+        .collect()
+}
+
+fn source_findings(source: &crate::model::Source, uncited: bool) -> Vec<Diagnostic> {
+    let at = (source.origin.line, source.origin.column);
+    let path = &source.origin.path;
     let mut found = Vec::new();
-    for source in &handout.sources {
-        let at = (source.line, 1);
-        if !groups.iter().flatten().any(|k| *k == source.key) {
-            found.push(
-                Diagnostic::warning(
-                    &source.path,
-                    "citation",
-                    format!("source `{}` is defined but never cited", source.key),
-                )
+    if uncited {
+        found.push(
+            Diagnostic::warning(path, "citation", format!("source `{}` is defined but never cited", source.key))
                 .at(at)
                 .hint("cite it with [@key] where it supports the text, or remove it"),
-            );
-        }
-        if let Some(doi) = source.doi()
-            && !is_doi(doi)
-        {
-            found.push(
-                Diagnostic::error(
-                    &source.path,
-                    "citation",
-                    format!("source `{}` has a malformed DOI `{doi}`", source.key),
-                )
+        );
+    }
+    if let Some(doi) = source.doi.as_deref().filter(|d| !is_doi(d)) {
+        found.push(
+            Diagnostic::error(path, "citation", format!("source `{}` has a malformed DOI `{doi}`", source.key))
                 .at(at)
                 .hint("a DOI looks like 10.1002/jts.22087 (without https://doi.org/)"),
-            );
-        }
-        if let Some(pmid) = source.pmid()
-            && (!(1..=9).contains(&pmid.len()) || !pmid.chars().all(|c| c.is_ascii_digit()))
-        {
-            found.push(
-                Diagnostic::error(
-                    &source.path,
-                    "citation",
-                    format!("source `{}` has a malformed PMID `{pmid}`", source.key),
-                )
+        );
+    }
+    if let Some(pmid) = source.pmid.as_deref()
+        && (!(1..=9).contains(&pmid.len()) || !pmid.chars().all(|c| c.is_ascii_digit()))
+    {
+        found.push(
+            Diagnostic::error(path, "citation", format!("source `{}` has a malformed PMID `{pmid}`", source.key))
                 .at(at)
                 .hint("a PubMed ID is a number of up to 9 digits, e.g. 22346334"),
-            );
-        }
+        );
     }
     found
 }
@@ -141,7 +189,8 @@ fn is_doi(doi: &str) -> bool {
 }
 
 /// The help line must be a number people can dial; the review dates must make sense.
-pub fn contact_and_dates(handout: &Handout, today: crate::model::Date) -> Vec<Diagnostic> {
+fn contact_and_dates(entry: &LoadedHandout, today: crate::model::Date) -> Vec<Diagnostic> {
+    let handout = &entry.handout;
     let mut found = Vec::new();
     if let Some(phone) = &handout.meta.contact.phone {
         let digits = phone.chars().filter(char::is_ascii_digit).count();
@@ -153,13 +202,13 @@ pub fn contact_and_dates(handout: &Handout, today: crate::model::Date) -> Vec<Di
                     "contact",
                     format!("the help-line number `{phone}` is not a phone number"),
                 )
-                .at(place_in_file(&handout.path, phone))
+                .at(place(entry, phone))
                 .hint("use 3 to 15 digits with spaces, dashes, brackets or a leading +, e.g. 1-800-662-4357 or 988"),
             );
         }
     }
     if let Some(next) = handout.meta.next_review {
-        let at = place_in_file(&handout.path, "next-review");
+        let at = place(entry, "next-review");
         if next < today {
             found.push(
                 Diagnostic::warning(&handout.path, "review", format!("next-review {next} has passed"))
@@ -178,65 +227,82 @@ pub fn contact_and_dates(handout: &Handout, today: crate::model::Date) -> Vec<Di
 }
 
 /// Translations keep their original's sections; a translation older than its original's last
-/// review may be out of date.
-pub fn translations(translation: &Handout, handouts: &[&Handout]) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    {
-        let Some(original_slug) = &translation.meta.translation_of else { return found };
-        let at = place_in_file(&translation.path, "translation-of");
-        let Some(original) = handouts.iter().find(|h| h.meta.slug == *original_slug) else {
-            found.push(
-                Diagnostic::warning(
-                    &translation.path,
-                    "translation",
-                    format!("the original `{original_slug}` is not among the handouts checked"),
-                )
-                .at(at)
-                .hint("check the folder that holds both, or fix `translation-of`"),
-            );
-            return found;
-        };
-        for section in &original.sections {
-            if translation.section(&section.id).is_none() {
-                found.push(
-                    Diagnostic::error(
+/// review may be out of date. The original is looked for among the handouts loaded, then in
+/// the project's content folder.
+fn translation(entry: &LoadedHandout, loaded: &Loaded) -> Vec<Diagnostic> {
+    let translation = &entry.handout;
+    let Some(original_slug) = &translation.meta.translation_of else { return Vec::new() };
+    let at = place(entry, "translation-of");
+    let found_elsewhere;
+    let original = match loaded.handouts.iter().find(|h| h.handout.meta.slug == *original_slug) {
+        Some(original) => &original.handout,
+        None => match crate::load::find_by_slug(loaded.project_of(entry), original_slug) {
+            Some(original) => {
+                found_elsewhere = original;
+                &found_elsewhere
+            }
+            None => {
+                return vec![
+                    Diagnostic::warning(
                         &translation.path,
                         "translation",
-                        format!("section `{}` of the original is missing", section.id),
+                        format!("there is no handout `{original_slug}` to compare this translation with"),
                     )
                     .at(at)
-                    .hint(format!("translate it, keeping its id: `## ... {{#{}}}`", section.id)),
-                );
+                    .hint("fix `translation-of`: it names the slug of the original, which is looked for in the project's content/ folder"),
+                ];
             }
-        }
-        if let (Some(own), Some(theirs)) = (translation.meta.reviewed, original.meta.reviewed)
-            && theirs > own
-        {
+        },
+    };
+    let mut found = Vec::new();
+    for section in &original.sections {
+        if translation.section(&section.id).is_none() {
             found.push(
-                Diagnostic::warning(
+                Diagnostic::error(
                     &translation.path,
                     "translation",
-                    format!("the original was reviewed on {theirs}, after this translation ({own})"),
+                    format!("section `{}` of the original is missing", section.id),
                 )
                 .at(at)
-                .hint("compare the two and update the translation"),
+                .hint(format!("translate it, keeping its id: `## ... {{#{}}}`", section.id)),
             );
         }
+    }
+    for section in &translation.sections {
+        if original.section(&section.id).is_none() {
+            found.push(
+                Diagnostic::warning(&translation.path, "translation", format!("section `{}` is not in the original", section.id))
+                    .at((section.line, 1))
+                    .hint("give it the id of the original's section it translates (`{#id}` after the heading), or add it to the original"),
+            );
+        }
+    }
+    if let (Some(own), Some(theirs)) = (translation.meta.reviewed, original.meta.reviewed)
+        && theirs > own
+    {
+        found.push(
+            Diagnostic::warning(
+                &translation.path,
+                "translation",
+                format!("the original was reviewed on {theirs}, after this translation ({own})"),
+            )
+            .at(at)
+            .hint("compare the two and update the translation"),
+        );
     }
     found
 }
 
-/// Images printed below 300 dpi at their size in each print profile look soft.
-pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
-    use crate::model::FormatOptions;
+/// Images printed below 300 dpi at their size in each print output look soft.
+fn image_resolution(entry: &LoadedHandout) -> Vec<Diagnostic> {
+    use crate::render::pdf::geometry::{Geometry, INCH};
+    let handout = &entry.handout;
     let mut found = Vec::new();
-    for profile in &handout.profiles {
-        let FormatOptions::Pdf(options) = &profile.options else { continue };
+    for output in &entry.outputs {
+        let FormatOptions::Pdf(options) = &output.options else { continue };
         // Figures are set at 80% of the text column (see the template).
-        let geometry = crate::render::pdf::geometry::Geometry::new(options, handout.meta.direction);
-        let column = geometry.column_width() / crate::render::pdf::geometry::INCH;
-        let printed_inches = column * 0.8;
-        for section in &handout.sections {
+        let printed_inches = Geometry::new(options, handout.meta.direction).column_width() / INCH * 0.8;
+        for section in handout.sections.iter().filter(|s| output.profile.includes(&s.id)) {
             for image in crate::model::images_in(&section.blocks) {
                 let Ok((width, _)) = crate::images::check_header(&image.path) else { continue };
                 let dpi = f64::from(width) / printed_inches;
@@ -249,7 +315,7 @@ pub fn image_resolution(handout: &Handout) -> Vec<Diagnostic> {
                         )
                         .at(image.at)
                         .hint(format!("use an image at least {:.0} pixels wide", (printed_inches * 300.0).ceil()))
-                        .profile(&profile.name),
+                        .profile(&output.profile.name),
                     );
                 }
             }
@@ -280,22 +346,47 @@ pub fn images(handout: &Handout) -> Vec<Diagnostic> {
     found
 }
 
-/// Every check above, for each handout in order (reading level is `check`'s alone: it needs
-/// the profiles' selections).
-pub fn review(handouts: &[&Handout]) -> Vec<Vec<Diagnostic>> {
+/// The checks that need no rendering, for each loaded handout in order.
+pub fn review(loaded: &Loaded, clock: &Clock) -> Vec<Vec<Diagnostic>> {
     use rayon::prelude::*;
-    let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-    });
-    let today = crate::model::Date::from_unix(now);
-    handouts
+    let today = clock.today();
+    let sources = sources(loaded);
+    loaded
+        .handouts
         .par_iter()
-        .map(|handout| {
-            let mut found = translations(handout, handouts);
-            found.extend(sources(handout));
-            found.extend(contact_and_dates(handout, today));
-            found.extend(image_resolution(handout));
+        .zip(sources)
+        .map(|(entry, mut found)| {
+            found.extend(translation(entry, loaded));
+            found.extend(contact_and_dates(entry, today));
+            found.extend(image_resolution(entry));
             found
         })
         .collect()
+}
+
+/// `handout check`: what loading found, the review, and what each output's renderer would
+/// refuse (rendered in memory, nothing written), with the reading level.
+pub fn run(loaded: &Loaded, renderers: &Renderers, clock: &Clock) -> Vec<Diagnostic> {
+    let mut diagnostics = loaded.diagnostics.clone();
+    let rendered = crate::parallel::map(&loaded.handouts, |entry| {
+        let project = loaded.project_of(entry);
+        let mut found = images(&entry.handout);
+        if !found.is_empty() {
+            return found;
+        }
+        let profiles = entry.outputs.iter().map(|o| &o.profile);
+        let selections = crate::select::select_all(&entry.handout, profiles, &renderers.styles);
+        for (output, selected) in entry.outputs.iter().zip(selections) {
+            match selected {
+                Ok(selection) => found
+                    .extend(renderers.render(&selection, &output.options, project, clock).err().into_iter().flatten()),
+                Err(error) => found.push(error),
+            }
+        }
+        found.extend(reading_level(entry, project.settings.max_grade));
+        found
+    });
+    diagnostics.extend(review(loaded, clock).into_iter().flatten());
+    diagnostics.extend(rendered.into_iter().flatten());
+    diagnostics
 }

@@ -20,21 +20,13 @@ pub struct CitationUse {
     pub offset: usize,
 }
 
-/// An image as it was written, for path resolution by the caller.
-pub type ResolveImage<'r> = dyn Fn(&str) -> Result<std::path::PathBuf, String> + 'r;
-
 pub struct Body {
     pub sections: Vec<Section>,
     pub citations: Vec<CitationUse>,
 }
 
 /// Parses the body that starts at byte `start` of `source`.
-pub fn parse_body(
-    source: &SourceText,
-    start: usize,
-    resolve_image: &ResolveImage,
-    errors: &mut Vec<Diagnostic>,
-) -> Body {
+pub fn parse_body(source: &SourceText, start: usize, errors: &mut Vec<Diagnostic>) -> Body {
     let body = &source.text[start..];
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -44,7 +36,6 @@ pub fn parse_body(
     let mut builder = Builder {
         source,
         start,
-        resolve_image,
         errors,
         citations: Vec::new(),
         frames: Vec::new(),
@@ -131,10 +122,9 @@ impl TextRun {
     }
 }
 
-struct Builder<'a, 'r> {
+struct Builder<'a> {
     source: &'a SourceText,
     start: usize,
-    resolve_image: &'r ResolveImage<'r>,
     errors: &'a mut Vec<Diagnostic>,
     citations: Vec<CitationUse>,
     frames: Vec<Frame>,
@@ -151,7 +141,7 @@ struct Builder<'a, 'r> {
     note_uses: Vec<(String, usize)>,
 }
 
-impl Builder<'_, '_> {
+impl Builder<'_> {
     /// Handles one event; false stops parsing (after a fatal problem).
     fn event(&mut self, event: Event<'_>, offset: usize) -> bool {
         match event {
@@ -499,17 +489,10 @@ impl Builder<'_, '_> {
             );
             return None;
         }
-        match (self.resolve_image)(&src) {
-            Ok(path) => {
-                // At the path as written, which is what a problem with the file is about.
-                let at = self.source.line_col(offset + self.source.text[offset..].find(&src).unwrap_or(0));
-                Some(Image { path, src, alt, title: (!title.is_empty()).then_some(title), at })
-            }
-            Err(why) => {
-                self.errors.push(self.source.error_at(offset, "path", format!("image `{src}`: {why}")));
-                None
-            }
-        }
+        // At the path as written, which is what a problem with the file is about. The file is
+        // found later (`resolve`): parsing reads nothing.
+        let at = self.source.line_col(offset + self.source.text[offset..].find(&src).unwrap_or(0));
+        Some(Image { path: std::path::PathBuf::new(), src, alt, title: (!title.is_empty()).then_some(title), at })
     }
 
     fn start_section(&mut self, heading: Vec<Inline>, explicit_id: Option<String>, offset: usize) {
@@ -734,8 +717,7 @@ mod tests {
     fn parse(body: &str) -> (Body, Vec<Diagnostic>) {
         let source = SourceText::new("t.md", body.to_string());
         let mut errors = Vec::new();
-        let resolve = |src: &str| Ok(std::path::PathBuf::from(src));
-        let parsed = parse_body(&source, 0, &resolve, &mut errors);
+        let parsed = parse_body(&source, 0, &mut errors);
         (parsed, errors)
     }
 

@@ -13,7 +13,7 @@ fn texts() -> Vec<(String, String)> {
     let project = handout::settings::Project::load(&root).unwrap();
     let mut texts = Vec::new();
     for (file, lang) in [("content/emotional-numbness.md", "en"), ("content/emotional-numbness.es.md", "es")] {
-        let (handout, _) = handout::content::load(&root.join(file), &project).unwrap();
+        let handout = handout::content::load(&root.join(file), &project).unwrap().handout;
         for section in &handout.sections {
             texts.push((readability::section_text(section), lang.to_string()));
         }
@@ -92,7 +92,7 @@ fn check_warns_above_max_grade_with_the_hardest_sentences() {
     let run = dir.run(&["check"]);
     run.success();
     assert!(
-        run.stderr.contains("content/x.md:11:1: warning[reading-level]: section `hard` reads at grade"),
+        run.stderr.contains("content/x.md:11:1: warning[reading-level]: section `hard` (in output `p`) reads at grade"),
         "{}",
         run.stderr
     );

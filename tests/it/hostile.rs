@@ -178,11 +178,15 @@ proptest! {
         let root = empty.path().to_path_buf();
         let project = handout::settings::Project::load(&root).expect("an empty project");
         let source = handout::diagnostic::SourceText::new("fuzz.md", text);
-        if let Ok((handout, _)) = handout::content::parse(source, &root, &project) {
+        if let Ok(read) = handout::content::parse(source, &root, &project)
+            && let ids = read.handout.sections.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
+            && let Ok((outputs, _)) = handout::profile::outputs(&read.handout.path, &ids, Some(&read.front), &project, &root)
+        {
             let styles = handout::cite::Styles::default();
-            for profile in &handout.profiles {
-                if let Ok(selection) = handout::select::select(&handout, profile, &styles) {
-                    let _ = handout::render::sms::messages(&selection);
+            for output in &outputs {
+                let selection = handout::select::select(&read.handout, &output.profile, &styles);
+                if let (Ok(selection), handout::render::FormatOptions::Sms(options)) = (selection, &output.options) {
+                    let _ = handout::render::sms::messages(&selection, options);
                 }
             }
         }

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use handout::model::{Direction, Layout, Paper, PdfOptions};
+use handout::model::Direction;
 use handout::render::pdf::geometry::{Geometry, MM};
+use handout::render::pdf::{Layout, Options as PdfOptions, Paper};
 
 use crate::util::{Dir, output_of, python_tool, sample_with_profiles, tool};
 

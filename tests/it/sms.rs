@@ -304,15 +304,19 @@ fn the_opt_out_is_in_the_handout_s_language_and_the_project_may_word_it() {
     let text = json_of(&dir)["messages"][0]["text"].as_str().unwrap().to_string();
     assert!(text.ends_with("Responda STOP para no recibir mas mensajes."), "{text}");
     assert!(!text.contains("Reply STOP"), "{text}");
-    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\n[opt-out]\nes = \"Envie STOP para salir.\"\n");
+    // A profile words it its own way, per language.
+    let dir = composed("Cuide sus pies.", "es", "opt-out = { es = \"Envie STOP para salir.\" }");
     dir.run(&["build"]).success();
     assert!(json_of(&dir)["messages"][0]["text"].as_str().unwrap().ends_with("Envie STOP para salir."));
-    dir.write("handout.toml", "organisation = \"Eastside Clinic\"\nopt-out = \"Reply STOP to end\"\n");
+    let dir = composed("Cuide sus pies.", "es", "opt-out = \"Reply STOP to end\"");
     dir.run(&["check"]).fails_with(
         1,
-        "handout.toml:2:11: error[settings]: `opt-out = \"Reply STOP to end\"` does not say which language it is in",
+        "content/x.md:9:11: error[profile]: `opt-out = \"Reply STOP to end\"` does not say which language it is in",
     );
+    // The project-wide setting of the first version is refused with the way to do it now.
     dir.write("handout.toml", "organisation = \"Eastside Clinic\"\nopt-out = false\n");
+    dir.run(&["check"]).fails_with(1, "handout.toml:2:11: error[settings]: `opt-out` is no longer a project setting");
+    let dir = composed("Cuide sus pies.", "es", "opt-out = false");
     dir.run(&["build"]).success();
     assert!(!json_of(&dir)["messages"][0]["text"].as_str().unwrap().contains("STOP"));
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::images;
-use crate::render::epub::xhtml::escape;
+use crate::render::xhtml::escape;
 
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 1800;
@@ -21,9 +21,12 @@ pub fn load(path: &Path) -> Result<Vec<u8>, String> {
 /// keep their bytes (`check::images` decoded them within the limits before the build);
 /// other formats become PNG. Returns the bytes and the media type.
 ///
-/// [`book_image_extension`]: crate::render::epub::xhtml::book_image_extension
+/// [`book_image_extension`]: crate::render::xhtml::book_image_extension
 pub fn book_image(path: &Path, name: &str) -> Result<(Vec<u8>, &'static str), String> {
-    let read = || std::fs::read(path).map_err(|e| format!("image {}: {e}", path.display()));
+    let read = || {
+        crate::files::read_resolved_bytes(path, crate::files::MAX_IMAGE_FILE)
+            .map_err(|e| format!("image {}: {e}", path.display()))
+    };
     Ok(match name.rsplit('.').next() {
         Some("svg") => (read()?, "image/svg+xml"),
         Some("jpg") => (read()?, "image/jpeg"),

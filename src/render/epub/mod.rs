@@ -3,49 +3,40 @@
 //! EPUBCheck 4 and 5 and by Ace.
 
 mod cover;
+mod options;
 mod package;
-mod xhtml;
+
+pub use options::{KEYS, Options};
 
 use std::fmt::Write as _;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Format, FormatOptions, Section};
+use crate::model::Section;
 use crate::output::Artifact;
-use crate::render::{RenderContext, Renderer};
+use crate::render::RenderContext;
+use crate::render::xhtml::{self, Flavour, Writer, escape};
 use crate::select::Selection;
 use package::{Book, Document, Metadata, Resource};
-use xhtml::{Writer, escape};
 
-pub struct EpubRenderer;
-
-impl Renderer for EpubRenderer {
-    fn format(&self) -> Format {
-        Format::Epub
-    }
-
-    fn render(&self, context: &RenderContext) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-        let selection = context.selection;
-        let fail = |message: String| {
-            vec![Diagnostic::error(&selection.handout.path, "epub", message).profile(&selection.profile.name)]
-        };
-        let bytes = build(context).map_err(|e| fail(format!("could not write the EPUB: {e}")))?;
-        Ok(vec![Artifact { file_name: format!("{}.epub", selection.profile.name), bytes }])
-    }
+/// Renders a selected profile into its EPUB, held in memory.
+pub fn render(context: &RenderContext, options: &Options) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let selection = context.selection;
+    let fail = |message: String| {
+        vec![Diagnostic::error(&selection.handout.path, "epub", message).profile(&selection.profile.name)]
+    };
+    let bytes = build(context, options).map_err(|e| fail(format!("could not write the EPUB: {e}")))?;
+    Ok(vec![Artifact { file_name: format!("{}.epub", selection.profile.name), bytes }])
 }
 
-fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
+fn build(context: &RenderContext, options: &Options) -> Result<Vec<u8>, String> {
     let selection = context.selection;
     let handout = selection.handout;
     let meta = &handout.meta;
     let strings = &handout.strings;
-    let options = match &selection.profile.options {
-        FormatOptions::Epub(options) => options.clone(),
-        _ => Default::default(),
-    };
 
     // Content documents: the cover, then one carrying the title block, the help line and the
     // introduction, then one per section, then the references.
-    let mut writer = Writer::new(selection);
+    let mut writer = Writer::new(selection, Flavour::Epub);
     let mut documents = vec![Document {
         file: "cover.xhtml".into(),
         title: meta.title.clone(),
@@ -64,7 +55,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     let intro = selection.sections.iter().find(|s| s.id == Section::INTRO);
     let first_file = if intro.is_some() { "intro.xhtml" } else { "title.xhtml" };
     writer.start_file(first_file);
-    let mut body = title_block(selection, &writer);
+    let mut body = writer.title_block();
     if let Some(intro) = intro {
         writer.blocks(&intro.blocks, &mut body);
     }
@@ -100,7 +91,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
         documents.push(Document {
             file: "references.xhtml".into(),
             title: strings.references.clone(),
-            xhtml: document(selection, &strings.references, &references(selection, &writer)),
+            xhtml: document(selection, &strings.references, &writer.references()),
             landmark: Some("endnotes"),
             listed: true,
             children: Vec::new(),
@@ -108,7 +99,9 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
     }
 
     let mut resources = Vec::new();
-    let mut css = include_str!("../../../assets/epub/stylesheet.css").replace("{brand}", &handout.brand.color);
+    let mut css = include_str!("../../../assets/epub/stylesheet.css")
+        .replace("{brand}", &handout.brand.color)
+        .replace("{tint}", "#eef4f6");
     if options.embed_fonts {
         let text: String = documents.iter().map(|d| d.xhtml.as_str()).collect();
         for font in crate::fonts::used_by(&text, &crate::fonts::default_chain(&meta.lang)) {
@@ -166,7 +159,7 @@ fn build(context: &RenderContext) -> Result<Vec<u8>, String> {
                 uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("urn:handout:{}", meta.slug).as_bytes())
             ),
             title: &meta.title,
-            lang: &meta.lang,
+            lang: meta.lang.as_str(),
             direction: meta.direction.as_str(),
             creators,
             publisher: handout.brand.organisation.as_deref(),
@@ -211,119 +204,6 @@ fn accessibility_metadata(has_images: bool, selection: &Selection) -> Vec<(&'sta
     meta
 }
 
-/// The title block of the first document: title, subtitle, organisation, help line, review date.
-fn title_block(selection: &Selection, writer: &Writer) -> String {
-    let handout = selection.handout;
-    let meta = &handout.meta;
-    let strings = &handout.strings;
-    let mut out = format!("<h1 id=\"h-title\">{}</h1>\n", escape(&meta.title));
-    if let Some(subtitle) = &meta.subtitle {
-        let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(subtitle));
-    }
-    if let Some(org) = &handout.brand.organisation {
-        let _ = writeln!(out, "<p class=\"byline\">{}</p>", escape(org));
-    }
-    out.push_str(&helpline(selection, writer));
-    if let Some(date) = meta.reviewed {
-        let _ = writeln!(out, "<p class=\"reviewed\">{}</p>", escape(&strings.reviewed_on(date)));
-    }
-    out
-}
-
-/// The help line box, with a `tel:` link.
-fn helpline(selection: &Selection, writer: &Writer) -> String {
-    let handout = selection.handout;
-    let contact = &handout.meta.contact;
-    let strings = &handout.strings;
-    let mut out = format!(
-        "<aside class=\"helpline\" aria-labelledby=\"helpline-title\">\n<h2 class=\"helpline-title\" id=\"helpline-title\">{}</h2>\n<p>",
-        escape(&strings.need_help)
-    );
-    if let Some(name) = &contact.name {
-        writer.text(name, &mut out);
-        out.push_str("<br/>");
-    }
-    if let Some(phone) = &contact.phone {
-        let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-        let _ = write!(
-            out,
-            "{} <a class=\"phone nowrap\" dir=\"ltr\" href=\"tel:{}\">{}</a>",
-            escape(&strings.call),
-            escape(&tel),
-            escape(phone)
-        );
-    }
-    out.push_str("</p>\n");
-    if let Some(hours) = &contact.hours {
-        out.push_str("<p>");
-        writer.text(hours, &mut out);
-        out.push_str("</p>\n");
-    }
-    if let Some(url) = &contact.url {
-        let _ = writeln!(
-            out,
-            "<p>{} <a dir=\"ltr\" href=\"{}\">{}</a></p>",
-            escape(&strings.visit),
-            escape(url),
-            escape(url)
-        );
-    }
-    out.push_str("</aside>\n");
-    out
-}
-
-/// The endnotes document: each entry with its label, its text, and a link back to every place
-/// it is cited.
-fn references(selection: &Selection, writer: &Writer) -> String {
-    let strings = &selection.handout.strings;
-    let mut out = format!(
-        "<section epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"h-references\">\n<h1 id=\"h-references\">{}</h1>\n<ol class=\"references\">\n",
-        escape(&strings.references)
-    );
-    for reference in &selection.references {
-        // DPUB-ARIA deprecated `doc-endnote`: the list item keeps its own role.
-        let _ = write!(out, "<li id=\"{}\" epub:type=\"endnote\"><p>", reference.anchor());
-        if !reference.label.is_empty() {
-            let _ = write!(out, "<span class=\"ref-label\">{}</span> ", escape(&reference.label));
-        }
-        for run in &reference.runs {
-            let mut text = String::new();
-            writer.text(&run.text, &mut text);
-            if run.italic {
-                text = format!("<i>{text}</i>");
-            }
-            if run.bold {
-                text = format!("<b>{text}</b>");
-            }
-            if run.superscript {
-                text = format!("<sup>{text}</sup>");
-            }
-            match &run.link {
-                Some(url) => {
-                    let _ = write!(out, "<a href=\"{}\">{text}</a>", escape(url));
-                }
-                None => out.push_str(&text),
-            }
-        }
-        let places = writer.citations.get(&reference.key).map(Vec::as_slice).unwrap_or_default();
-        for (i, (file, anchor)) in places.iter().enumerate() {
-            let (shown, label) = if places.len() == 1 {
-                ("↩".to_string(), strings.back_to_text.clone())
-            } else {
-                (format!("↩{}", i + 1), format!("{} {}", strings.back_to_text, i + 1))
-            };
-            let _ = write!(
-                out,
-                " <a class=\"backlink\" href=\"{file}#{anchor}\" role=\"doc-backlink\" aria-label=\"{0}\">{shown}</a>",
-                escape(&label)
-            );
-        }
-        out.push_str("</p></li>\n");
-    }
-    out.push_str("</ol>\n</section>\n");
-    out
-}
-
 fn chapter(id: &str, body: &str) -> String {
     format!("<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"h-{id}\">\n{body}</section>\n")
 }
@@ -333,7 +213,7 @@ fn document(selection: &Selection, title: &str, body: &str) -> String {
     let meta = &selection.handout.meta;
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        lang = escape(&meta.lang),
+        lang = escape(meta.lang.as_str()),
         dir = meta.direction.as_str(),
         title = escape(title),
     )

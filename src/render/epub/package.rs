@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use super::xhtml::escape;
+use crate::render::xhtml::escape;
 
 /// A content document of the book, in reading order.
 pub struct Document {

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::geometry::Geometry;
-use crate::model::{Block, Direction, PdfOptions};
+use super::options::Options as PdfOptions;
+use crate::model::{Block, Direction};
 use crate::select::{Selection, anchor_safe};
 
 /// How the text is fitted to the sheet (see `fit`): type size and vertical spacing as factors,
@@ -77,8 +78,7 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
                 images.entry(image.src.clone()).or_insert_with(|| image.path.clone());
             }
             let mut blocks = section.blocks.clone();
-            let mut last = 2;
-            normalize_headings(&mut blocks, &mut last);
+            normalize_headings(&mut blocks);
             let mut value = json!({ "id": section.id, "heading": section.heading, "blocks": blocks });
             mark_runs(&mut value, rtl);
             value
@@ -94,10 +94,8 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
         anchors.insert(reference.key.clone(), json!(anchor_safe(&reference.key)));
     }
     for section in &selection.sections {
-        let mut groups = Vec::new();
-        crate::select::collect_citations(&section.blocks, &mut groups);
-        for keys in groups {
-            if let Some(marker) = selection.marker(&keys) {
+        for keys in crate::model::citations_in(&section.blocks) {
+            if let Some(marker) = selection.marker(keys) {
                 let pieces: Vec<Value> =
                     marker.pieces.iter().map(|p| json!({ "text": p.text, "target": p.target })).collect();
                 markers.insert(keys.join("|"), json!({ "pieces": pieces }));
@@ -117,12 +115,7 @@ pub fn template_data(selection: &Selection, frame: &Frame) -> TemplateData {
     if let Value::Object(map) = &mut strings_json {
         *map = std::mem::take(map).into_iter().map(|(k, v)| (k.replace('-', "_"), v)).collect();
     }
-    let (lang, region) = match meta.lang.split_once('-') {
-        Some((lang, rest)) => {
-            (lang.to_ascii_lowercase(), rest.split('-').find(|p| p.len() == 2).map(str::to_ascii_uppercase))
-        }
-        None => (meta.lang.to_ascii_lowercase(), None),
-    };
+    let (lang, region) = (meta.lang.primary(), meta.lang.region());
     let contact = &meta.contact;
     let options = frame.options;
     let json = json!({
@@ -208,15 +201,11 @@ fn latin_lang(text: &str, rtl: bool) -> Option<&'static str> {
 /// neutrals.
 fn colors(brand: &str) -> Value {
     let rgb = crate::settings::parse_hex_color(brand).unwrap_or([0x1f, 0x5f, 0x73]);
-    let mix = |amount: f64| {
-        let c = rgb.map(|v| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8);
-        format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
-    };
     let on_brand = if contrast(rgb, [255, 255, 255]) >= 4.5 { "#ffffff" } else { "#1a1a1a" };
     json!({
         "brand": brand,
         "on_brand": on_brand,
-        "tint": mix(0.88),
+        "tint": crate::render::tint(brand),
         "warn": "#a33a1a",
         "warn_tint": "#fbeee9",
         "ink": "#000000",
@@ -246,18 +235,14 @@ fn virtual_image_path(index: usize, path: &std::path::Path) -> String {
 
 /// Heading levels that never skip, as PDF/UA requires: the title is 1, sections 2, and a
 /// `###` inside a section 3, however deep the author went.
-fn normalize_headings(blocks: &mut [Block], last: &mut u8) {
-    for block in blocks {
-        match block {
-            Block::Heading { level, .. } => {
-                *level = (*level).min(*last + 1).max(3);
-                *last = *level;
-            }
-            Block::List { items, .. } => items.iter_mut().for_each(|item| normalize_headings(item, last)),
-            Block::Quote { blocks } | Block::Callout { blocks, .. } => normalize_headings(blocks, last),
-            _ => {}
+fn normalize_headings(blocks: &mut [Block]) {
+    let mut last = 2;
+    crate::model::walk_mut(blocks, &mut |node| {
+        if let crate::model::NodeMut::Block(Block::Heading { level, .. }) = node {
+            *level = (*level).min(last + 1).max(3);
+            last = *level;
         }
-    }
+    });
 }
 
 /// Splits the text runs of the template data into pieces the template sets specially: number

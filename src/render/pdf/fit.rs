@@ -320,7 +320,8 @@ pub fn page_of_label(document: &PagedDocument, label: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Direction, Layout, PdfOptions};
+    use crate::model::Direction;
+    use crate::render::pdf::options::{Layout, Options as PdfOptions};
 
     /// A stand-in for Typst: text of `height` points that grows with the square of the type
     /// and with the spacing, and fills columns of the given height in turn.

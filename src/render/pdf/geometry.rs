@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Direction, Layout, Paper, PdfOptions};
+use super::options::{Layout, Options as PdfOptions, Paper};
+use crate::model::Direction;
 
 /// Points per millimetre.
 pub const MM: f64 = 72.0 / 25.4;

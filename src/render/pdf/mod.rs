@@ -8,7 +8,10 @@ mod data;
 mod finish;
 mod fit;
 pub mod geometry;
+mod options;
 mod world;
+
+pub use options::{KEYS, Layout, Options, Paper};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,9 +23,9 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Date, Format, FormatOptions, Layout, PdfOptions as ProfilePdf};
+use crate::model::{Date, Lang};
 use crate::output::Artifact;
-use crate::render::{RenderContext, Renderer};
+use crate::render::RenderContext;
 use crate::settings::Project;
 use data::Fit;
 use geometry::Geometry;
@@ -34,7 +37,7 @@ const TEMPLATE_OVERRIDE: &str = "assets/templates/handout.typ";
 
 /// Renders PDF profiles; fonts are loaded once per project per process.
 pub struct PdfRenderer {
-    engines: Mutex<HashMap<PathBuf, Arc<Engine>>>,
+    engines: Mutex<HashMap<crate::files::Root, Arc<Engine>>>,
     /// QR codes by address: a catalog's handouts mostly share a few.
     qr_codes: Mutex<HashMap<String, (Vec<u8>, f64)>>,
     /// Font folders named on the command line (`--font-path`).
@@ -60,42 +63,35 @@ impl PdfRenderer {
 /// The embedded fonts, then the project's `fonts/` folder and `[fonts] paths`, then the
 /// folders given with `--font-path`.
 fn project_fonts(project: &Project, font_paths: &[PathBuf]) -> Result<Vec<crate::fonts::FontFile>, String> {
+    let root = &project.root;
     let mut files = crate::fonts::embedded();
-    let mut folders = vec![project.root.join("fonts")];
+    let read_inside = |path: &Path| root.read(path, crate::files::MAX_FONT_FILE);
+    files.extend(crate::fonts::in_folder(&root.files_in(&root.path().join("fonts")), &read_inside)?);
     for path in &project.settings.fonts.paths {
-        let folder = project.root.join(path).canonicalize().map_err(|e| format!("font folder `{path}`: {e}"))?;
-        if !folder.starts_with(&project.root) {
-            return Err(format!("font folder `{path}` is outside the project root"));
+        let folder = root.path().join(path);
+        let inside = folder.canonicalize().is_ok_and(|f| f.starts_with(root.path()) && f.is_dir());
+        if !inside {
+            return Err(format!("font folder `{path}` is not a folder inside the project root"));
         }
-        folders.push(folder);
+        files.extend(crate::fonts::in_folder(&root.files_in(&folder), &read_inside)?);
     }
+    // Folders named on the command line are the user's own choice, outside any project.
     for folder in font_paths {
-        if !folder.is_dir() {
-            return Err(format!("--font-path {}: no such folder", folder.display()));
-        }
-        folders.push(folder.clone());
-    }
-    for folder in folders.iter().filter(|f| f.is_dir()) {
-        files.extend(crate::fonts::in_folder(folder).map_err(|e| format!("font folder {}: {e}", folder.display()))?);
+        let outside = crate::files::Root::new(folder).map_err(|e| format!("--font-path {}: {e}", folder.display()))?;
+        let read = |path: &Path| outside.read(path, crate::files::MAX_FONT_FILE);
+        files.extend(crate::fonts::in_folder(&outside.files_in(folder), &read)?);
     }
     Ok(files)
 }
 
-impl Renderer for PdfRenderer {
-    fn format(&self) -> Format {
-        Format::Pdf
-    }
-
-    fn render(&self, context: &RenderContext) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+impl PdfRenderer {
+    /// Renders a selected profile into its PDF, held in memory.
+    pub fn render(&self, context: &RenderContext, options: &Options) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let selection = context.selection;
         let handout = selection.handout;
         let profile = &selection.profile.name;
         let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).profile(profile);
-        let options = match &selection.profile.options {
-            FormatOptions::Pdf(options) => options.clone(),
-            _ => ProfilePdf::default(),
-        };
-        let geometry = Geometry::new(&options, handout.meta.direction);
+        let geometry = Geometry::new(options, handout.meta.direction);
         let engine = self.engine(context.project).map_err(|e| vec![error(e)])?;
         let template = template(context.project).map_err(|d| vec![d])?;
 
@@ -124,8 +120,7 @@ impl Renderer for PdfRenderer {
         let fonts = font_chain(context.project, &handout.meta.lang);
         check_families(&engine, &fonts).map_err(|d| vec![error(d.0).hint(d.1)])?;
         let slug_line = geometry.mark_offset.map(|_| slug_line(selection, &geometry));
-        let frame =
-            data::Frame { options: &options, geometry: &geometry, fonts: &fonts, logo: logo.as_deref(), qr, slug_line };
+        let frame = data::Frame { options, geometry: &geometry, fonts: &fonts, logo: logo.as_deref(), qr, slug_line };
         let data = data::template_data(selection, &frame);
         for (virtual_path, path) in &data.images {
             files.push((
@@ -140,7 +135,7 @@ impl Renderer for PdfRenderer {
         let mut compile = |fit: &Fit| {
             world.set_file(DATA_FILE, data.bytes(fit));
             let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
-            output.map_err(|errors| typst_errors(&world, &errors, &options, &error, &selection.profile.origin))
+            output.map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))
         };
         let measure = |document: &PagedDocument| fit::measure(document, &geometry);
         let (document, _) = if options.layout == Layout::Trifold {
@@ -158,7 +153,7 @@ impl Renderer for PdfRenderer {
             let listed: Vec<String> = missing.iter().take(8).map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
             let more = if missing.len() > 8 { format!(" and {} more", missing.len() - 8) } else { String::new() };
             // The first of them the author typed (1:1 when they come from interface strings).
-            let at = crate::diagnostic::place_in_file(&handout.path, |text| text.find(missing.as_slice()));
+            let at = crate::files::place_in_file(&handout.path, |text| text.find(missing.as_slice()));
             return Err(vec![error(format!(
                 "no font has these characters, which would print as empty boxes: {}{more} (fonts tried: {})",
                 listed.join(", "),
@@ -167,7 +162,7 @@ impl Renderer for PdfRenderer {
             .at(at)
             .hint(format!(
                 "put a font that has them in the project's fonts/ folder and name it in handout.toml, e.g. `[fonts] {} = [\"Noto Sans SC\"]`",
-                handout.meta.lang.split('-').next().unwrap_or("zh")
+                handout.meta.lang.primary()
             ))]);
         }
         if options.layout == Layout::Trifold && document.pages().len() != 2 {
@@ -199,7 +194,7 @@ impl Renderer for PdfRenderer {
             ..PdfOptions::default()
         };
         let bytes = typst_pdf::pdf(&document, &pdf_options)
-            .map_err(|errors| typst_errors(&world, &errors, &options, &error, &selection.profile.origin))?;
+            .map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))?;
         let extras = finish::Extras {
             link_names: reference_targets(selection, &document, &geometry),
             outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
@@ -293,7 +288,7 @@ fn too_wide(selection: &crate::select::Selection, word: &str) -> Diagnostic {
         .filter(|c| !matches!(c, '\u{200b}' | '\u{ad}'))
         .map(|c| if c == '\u{2011}' { '-' } else { c })
         .collect();
-    let at = crate::diagnostic::place_in_file(&handout.path, |text| text.find(&visible));
+    let at = crate::files::place_in_file(&handout.path, |text| text.find(&visible));
     Diagnostic::error(&handout.path, "pdf", format!("“{visible}” is wider than its column and would print over the text beside it"))
         .at(at)
         .profile(&selection.profile.name)
@@ -354,27 +349,21 @@ fn missing_glyphs(document: &PagedDocument) -> Vec<char> {
 
 /// The project's own template, else the embedded one.
 fn template(project: &Project) -> Result<String, Diagnostic> {
-    let path = project.root.join(TEMPLATE_OVERRIDE);
-    if !path.is_file() {
+    let path = project.root.path().join(TEMPLATE_OVERRIDE);
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok(TEMPLATE.to_string());
     }
-    let canonical =
-        path.canonicalize().map_err(|e| Diagnostic::error(&path, "pdf", format!("cannot open the template: {e}")))?;
-    if !canonical.starts_with(&project.root) {
-        return Err(Diagnostic::error(&path, "path", "the template is a link to a file outside the project root"));
-    }
-    crate::content::read_text(&canonical, &crate::diagnostic::display_path(&path))
+    project.root.read_text(&path).map(|source| source.text)
 }
 
 /// Font families tried in order: the project's chain for the language (or its default),
 /// then the embedded chain for the language.
-fn font_chain(project: &Project, lang: &str) -> Vec<String> {
+fn font_chain(project: &Project, lang: &Lang) -> Vec<String> {
     let fonts = &project.settings.fonts;
-    let primary = lang.split('-').next().unwrap_or(lang);
     let mut chain: Vec<String> = fonts
         .by_lang
-        .get(lang)
-        .or_else(|| fonts.by_lang.get(primary))
+        .get(lang.as_str())
+        .or_else(|| fonts.by_lang.get(&lang.primary()))
         .cloned()
         .unwrap_or_else(|| fonts.default.clone());
     for family in crate::fonts::default_chain(lang) {
@@ -388,7 +377,7 @@ fn font_chain(project: &Project, lang: &str) -> Vec<String> {
 /// An image's bytes. Every image was decoded within the limits when the handout (or the
 /// project, for the logo) was loaded, so a decompression bomb never reaches Typst.
 fn image_bytes(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))
+    crate::files::read_resolved_bytes(path, crate::files::MAX_IMAGE_FILE)
 }
 
 impl PdfRenderer {
@@ -412,7 +401,7 @@ impl PdfRenderer {
 fn typst_errors(
     world: &HandoutWorld,
     errors: &[SourceDiagnostic],
-    options: &ProfilePdf,
+    options: &Options,
     error: &dyn Fn(String) -> Diagnostic,
     origin: &crate::model::Origin,
 ) -> Vec<Diagnostic> {

@@ -6,7 +6,7 @@
 //! emoji, a letter with its accents; see `graphemes`) are never split across parts. This
 //! matches Twilio's open-source segment calculator, which the tests use as the oracle.
 
-use crate::model::SmsEncoding;
+use super::options::Encoding as SmsEncoding;
 
 /// GSM 03.38 basic character set (the escape 0x1B left out).
 const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
@@ -47,12 +47,6 @@ impl Encoding {
             Encoding::Gsm7 => (160, 153),
             Encoding::Ucs2 => (70, 67),
         }
-    }
-
-    /// The most units `segments` parts can carry (ignoring unsplittable characters).
-    pub fn capacity(self, segments: usize) -> usize {
-        let (single, part) = self.limits();
-        if segments <= 1 { single } else { part * segments }
     }
 }
 

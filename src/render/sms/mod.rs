@@ -5,41 +5,30 @@
 pub mod encoding;
 mod grapheme_table;
 mod graphemes;
+mod options;
+
+pub use options::{Encoding as SmsEncoding, KEYS, OptOut, Options};
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Direction, Format, FormatOptions, Handout, OptOut, SmsEncoding, SmsOptions};
+use crate::model::{Direction, Handout};
 use crate::output::Artifact;
-use crate::render::{RenderContext, Renderer};
+use crate::render::RenderContext;
 use crate::select::Selection;
 use encoding::{Encoded, encode_for};
 
-pub struct SmsRenderer;
-
-impl Renderer for SmsRenderer {
-    fn format(&self) -> Format {
-        Format::Sms
-    }
-
-    fn render(&self, context: &RenderContext) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-        let selection = context.selection;
-        let messages = messages(selection)?;
-        let handout = selection.handout;
-        let name = &selection.profile.name;
-        Ok(vec![
-            Artifact { file_name: format!("{name}.txt"), bytes: text_file(&messages).into_bytes() },
-            Artifact { file_name: format!("{name}.json"), bytes: json_file(handout, name, &messages).into_bytes() },
-            Artifact { file_name: format!("{name}.csv"), bytes: csv_file(handout, &messages).into_bytes() },
-        ])
-    }
-}
-
-fn options(selection: &Selection) -> SmsOptions {
-    match &selection.profile.options {
-        FormatOptions::Sms(options) => options.clone(),
-        _ => SmsOptions::default(),
-    }
+/// Renders a selected profile's messages into `.txt`, `.json` and `.csv`.
+pub fn render(context: &RenderContext, options: &Options) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let selection = context.selection;
+    let messages = messages(selection, options)?;
+    let handout = selection.handout;
+    let name = &selection.profile.name;
+    Ok(vec![
+        Artifact { file_name: format!("{name}.txt"), bytes: text_file(&messages).into_bytes() },
+        Artifact { file_name: format!("{name}.json"), bytes: json_file(handout, name, &messages).into_bytes() },
+        Artifact { file_name: format!("{name}.csv"), bytes: csv_file(handout, &messages).into_bytes() },
+    ])
 }
 
 /// A message as it will be sent, and how a composed one was made to fit.
@@ -75,29 +64,28 @@ impl Composition {
 }
 
 /// The profile's messages, encoded; every message over budget is an error.
-pub fn messages(selection: &Selection) -> Result<Vec<Message>, Vec<Diagnostic>> {
+pub fn messages(selection: &Selection, options: &Options) -> Result<Vec<Message>, Vec<Diagnostic>> {
     let handout = selection.handout;
-    let options = options(selection);
     let budget = options.segments as usize;
     let profile = &selection.profile.name;
-    if handout.sms.is_empty() {
-        return compose(handout, &options).map(|m| vec![m]).map_err(|d| vec![d.profile(profile)]);
+    if handout.messages.is_empty() {
+        return compose(handout, options).map(|m| vec![m]).map_err(|d| vec![d.profile(profile)]);
     }
     let mut errors = Vec::new();
     let mut encoded = Vec::new();
     let phone = handout.meta.contact.phone.as_deref().unwrap_or_default();
-    if !handout.sms.iter().any(|m| carries_number(&m.text, phone)) {
-        let first = &handout.sms[0];
+    if !handout.messages.iter().any(|m| carries_number(&m.text, phone)) {
+        let first = &handout.messages[0];
         errors.push(
             Diagnostic::error(&handout.path, "sms", format!("no text message carries the help line {phone}"))
-                .at((first.line, first.column))
+                .at((first.origin.line, first.origin.column))
                 .hint("every output must carry the help line: add the phone number to at least one message")
                 .profile(profile),
         );
     }
     let rtl = handout.meta.direction == Direction::Rtl;
-    for message in &handout.sms {
-        let at = (message.line, message.column);
+    for message in &handout.messages {
+        let at = (message.origin.line, message.origin.column);
         match encode_for(&isolate(&message.text, rtl), options.encoding) {
             Err(bad) => errors.push(
                 Diagnostic::error(
@@ -180,27 +168,27 @@ pub fn list(chars: &[encoding::Unencodable]) -> String {
 /// profile asks, and how to stop the messages, in the handout's language. The most of the
 /// summary that fits the budget is kept: whole first, in GSM-7 without accents rather than
 /// shortened in UCS-2, and never cut inside a sentence.
-pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Message, Diagnostic> {
+pub fn compose(handout: &Handout, options: &Options) -> Result<Message, Diagnostic> {
     let rtl = handout.meta.direction == Direction::Rtl;
     let contact = &handout.meta.contact;
     let strings = &handout.strings;
     let phone = contact.phone.as_deref().unwrap_or_default();
     let sender = handout.brand.organisation.as_deref().map(|o| format!("{o}: ")).unwrap_or_default();
-    let lang = &handout.meta.lang;
-    let primary = lang.split('-').next().unwrap_or(lang);
+    let lang = handout.meta.lang.as_str();
+    let primary = handout.meta.lang.primary();
     let own = match &options.opt_out {
-        OptOut::Texts(texts) => texts.get(lang).or_else(|| texts.get(primary)).cloned(),
+        OptOut::Texts(texts) => texts.get(lang).or_else(|| texts.get(&primary)).cloned(),
         _ => None,
     };
     let opt_out = match (&options.opt_out, own) {
         (OptOut::Off, _) => None,
         (_, Some(text)) => Some(text),
         // A language with no text of its own would get the English one: never in a message.
-        _ if primary != "en" && strings.sms_opt_out == crate::locale::Strings::for_lang("en").sms_opt_out => {
+        _ if primary != "en" && strings.sms_opt_out == crate::locale::for_lang("en").sms_opt_out => {
             return Err(Diagnostic::error(
                 &handout.path,
                 "sms",
-                format!("there is no {} (`{primary}`) text that says how to stop the messages", crate::locale::language_name(primary)),
+                format!("there is no {} (`{primary}`) text that says how to stop the messages", crate::locale::language_name(&primary)),
             )
             .at(summary_place(handout))
             .hint(format!("add `sms-opt-out = \"...\"` to assets/locales/{primary}.toml, or `[opt-out]` with `{primary} = \"...\"` to handout.toml")));
@@ -262,7 +250,7 @@ pub fn compose(handout: &Handout, options: &SmsOptions) -> Result<Message, Diagn
 
 /// Where the summary is written, for messages about the composed text.
 fn summary_place(handout: &Handout) -> (usize, usize) {
-    crate::diagnostic::place_in_file(&handout.path, |text| text.find("\nsummary").map(|i| i + 1))
+    crate::files::place_in_file(&handout.path, |text| text.find("\nsummary").map(|i| i + 1))
 }
 
 /// Words written with a full stop that does not end a sentence.
@@ -331,7 +319,7 @@ struct JsonFile<'a> {
 }
 
 fn json_file(handout: &Handout, profile: &str, messages: &[Message]) -> String {
-    let file = JsonFile { handout: &handout.meta.slug, lang: &handout.meta.lang, profile, messages };
+    let file = JsonFile { handout: &handout.meta.slug, lang: handout.meta.lang.as_str(), profile, messages };
     serde_json::to_string_pretty(&file).expect("messages serialize") + "\n"
 }
 
@@ -343,7 +331,7 @@ fn csv_file(handout: &Handout, messages: &[Message]) -> String {
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
             csv_field(&handout.meta.slug),
-            csv_field(&handout.meta.lang),
+            csv_field(handout.meta.lang.as_str()),
             csv_field(&m.text),
             m.encoding.name(),
             m.segments

@@ -1,5 +1,8 @@
 //! Writing outputs so that a failed or interrupted build never leaves a partial file: each
-//! file is written to a temporary file in its own folder, flushed, then renamed over the old one.
+//! file is written to a temporary file in its own folder, then renamed over the old one.
+//! What each handout was built from is kept in `cache`.
+
+pub mod cache;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,74 +52,6 @@ pub fn sweep_temporaries(dir: &Path) {
             _ => {}
         }
     }
-}
-
-/// The file in the output folder that remembers what each handout was built from.
-pub const CACHE_FILE: &str = ".handout-cache";
-
-/// A 64-bit FNV-1a hash, written as hex: stable across runs, machines and Rust versions
-/// (unlike `std`'s hasher), and fast enough to hash every input of a catalog on each build.
-#[derive(Clone)]
-pub struct Fingerprint(u64);
-
-impl Default for Fingerprint {
-    fn default() -> Self {
-        Fingerprint(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fingerprint {
-    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        // A separator, so that ("ab", "c") and ("a", "bc") differ.
-        self.0 = self.0.rotate_left(5) ^ 0xff;
-        self
-    }
-
-    pub fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
-}
-
-/// What the last build of a handout read and wrote.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CacheEntry {
-    pub inputs: String,
-    /// Profile → output file name → its [`stamp`] when it was written.
-    pub outputs: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
-}
-
-/// slug → entry, kept in `DIR/.handout-cache`.
-pub type Cache = std::collections::BTreeMap<String, CacheEntry>;
-
-pub fn read_cache(out_dir: &Path) -> Cache {
-    std::fs::read(out_dir.join(CACHE_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
-}
-
-pub fn write_cache(out_dir: &Path, cache: &Cache) -> std::io::Result<()> {
-    write_atomic(&out_dir.join(CACHE_FILE), &serde_json::to_vec_pretty(cache).expect("cache serializes"))
-}
-
-/// A written file's size and modification time (to the nanosecond): an output that is edited,
-/// replaced or deleted no longer matches, and checking costs a `stat`, not a read.
-pub fn stamp(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
-}
-
-/// Whether `profile` has outputs recorded in `entry`, all still on disk as written.
-pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry, profile: &str) -> bool {
-    entry.outputs.get(profile).is_some_and(|files| {
-        !files.is_empty()
-            && files.iter().all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
-    })
 }
 
 /// Where a handout's output for a profile goes: `DIR/<slug>/<file>`.

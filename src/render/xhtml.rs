@@ -1,4 +1,4 @@
-//! Model blocks → well-formed XHTML for EPUB content documents.
+//! Model blocks → well-formed XHTML, for the EPUB's content documents and the web page.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -27,9 +27,17 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The book's content documents share this state while they are written.
+/// What the markup is for: an EPUB's documents (several files, `epub:type`), or one web page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Epub,
+    Html,
+}
+
+/// The documents share this state while they are written.
 pub struct Writer<'a> {
     pub selection: &'a Selection<'a>,
+    pub flavour: Flavour,
     /// The file being written, for back links.
     pub file: String,
     /// Every place each key is cited: key → (file, anchor), in reading order.
@@ -41,21 +49,25 @@ pub struct Writer<'a> {
     /// Right-to-left text isolates its numbers, addresses and Latin names.
     rtl: bool,
     cited: usize,
+    /// Images that could not be read, for the renderer to report.
+    pub problems: Vec<String>,
     /// Notes (`[^label]`) so far, and those of the current file not yet written out.
     noted: usize,
     notes: Vec<String>,
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(selection: &'a Selection<'a>) -> Self {
+    pub fn new(selection: &'a Selection<'a>, flavour: Flavour) -> Self {
         Writer {
             selection,
+            flavour,
             file: String::new(),
             citations: BTreeMap::new(),
             images: BTreeMap::new(),
             subheadings: Vec::new(),
             rtl: selection.handout.meta.direction == crate::model::Direction::Rtl,
             cited: 0,
+            problems: Vec::new(),
             noted: 0,
             notes: Vec::new(),
         }
@@ -105,12 +117,15 @@ impl<'a> Writer<'a> {
                 out.push_str("</p>\n");
             }
             Block::Heading { level, content } => {
-                // `###` is the first level below a section's own <h1>, and is listed under it
-                // in the table of contents.
-                let h = (level - 1).min(6);
+                // In a book, `###` is the first level below a section's own <h1>, and is listed
+                // under it in the table of contents; on the page, sections are <h2>.
+                let h = match self.flavour {
+                    Flavour::Epub => (level - 1).min(6),
+                    Flavour::Html => (*level).min(6),
+                };
                 let id = format!("sub-{}", self.subheadings.len() + 1);
-                if h == 2 {
-                    let _ = write!(out, "<h2 id=\"{id}\">");
+                if *level == 3 {
+                    let _ = write!(out, "<h{h} id=\"{id}\">");
                     self.subheadings.push((id, crate::model::plain_text(content)));
                 } else {
                     let _ = write!(out, "<h{h}>");
@@ -204,10 +219,14 @@ impl<'a> Writer<'a> {
                     let _ = write!(out, "<code>{}</code>", escape(text));
                 }
                 Inline::Link { url, content } => match url.strip_prefix('#') {
-                    // A link to a section goes to its file, when the profile has the section.
+                    // A link to a section goes to it, when the profile has the section.
                     Some(id) => match self.selection.sections.iter().find(|s| s.id == id) {
                         Some(section) => {
-                            let _ = write!(out, "<a href=\"{}\">", section_file(&section.id, self.has_intro()));
+                            let target = match self.flavour {
+                                Flavour::Epub => section_file(&section.id, self.has_intro()),
+                                Flavour::Html => format!("#sec-{}", anchor_safe(&section.id)),
+                            };
+                            let _ = write!(out, "<a href=\"{target}\">");
                             self.inlines(content, out);
                             out.push_str("</a>");
                         }
@@ -251,10 +270,12 @@ impl<'a> Writer<'a> {
             match &piece.target {
                 None => out.push_str(&escape(&piece.text)),
                 Some(key) => {
+                    let file = if self.flavour == Flavour::Epub { "references.xhtml" } else { "" };
                     let _ = write!(
                         out,
-                        "<a href=\"references.xhtml#ref-{}\" epub:type=\"noteref\" role=\"doc-noteref\">{}</a>",
+                        "<a href=\"{file}#ref-{}\"{} role=\"doc-noteref\">{}</a>",
                         anchor_safe(key),
+                        self.epub_type("noteref"),
                         escape(&piece.text)
                     );
                 }
@@ -271,10 +292,12 @@ impl<'a> Writer<'a> {
         let back = escape(&self.selection.handout.strings.back_to_text);
         let _ = write!(
             out,
-            "<a class=\"noteref\" id=\"noteref-{n}\" href=\"#note-{n}\" epub:type=\"noteref\" role=\"doc-noteref\">{n}</a>"
+            "<a class=\"noteref\" id=\"noteref-{n}\" href=\"#note-{n}\"{} role=\"doc-noteref\">{n}</a>",
+            self.epub_type("noteref")
         );
         let mut note = format!(
-            "<aside class=\"footnote\" id=\"note-{n}\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p class=\"note-number\"><a href=\"#noteref-{n}\" role=\"doc-backlink\" aria-label=\"{back}\">{n}.</a></p>\n"
+            "<aside class=\"footnote\" id=\"note-{n}\"{} role=\"doc-footnote\">\n<p class=\"note-number\"><a href=\"#noteref-{n}\" role=\"doc-backlink\" aria-label=\"{back}\">{n}.</a></p>\n",
+            self.epub_type("footnote")
         );
         self.blocks(content, &mut note);
         note.push_str("</aside>\n");
@@ -286,12 +309,152 @@ impl<'a> Writer<'a> {
         std::mem::take(&mut self.notes).concat()
     }
 
+    /// ` epub:type="…"` in a book; nothing on a web page, where the attribute does not exist.
+    pub fn epub_type(&self, kind: &str) -> String {
+        match self.flavour {
+            Flavour::Epub => format!(" epub:type=\"{kind}\""),
+            Flavour::Html => String::new(),
+        }
+    }
+
     fn image(&mut self, image: &Image, out: &mut String) {
+        if self.flavour == Flavour::Html {
+            // The page carries its images, so that it is one file to upload.
+            let source = match crate::render::html::data_uri(&image.path) {
+                Ok(uri) => uri,
+                Err(why) => {
+                    self.problems.push(why);
+                    String::new()
+                }
+            };
+            let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&source), escape(&image.alt));
+            return;
+        }
         let next = self.images.len() + 1;
         let ext = book_image_extension(&image.path);
         let name =
             self.images.entry(image.path.clone()).or_insert_with(|| format!("images/image-{next}.{ext}")).clone();
         let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&name), escape(&image.alt));
+    }
+}
+
+impl Writer<'_> {
+    /// The title block of the first document: title, subtitle, organisation, help line, review date.
+    pub fn title_block(&self) -> String {
+        let handout = self.selection.handout;
+        let meta = &handout.meta;
+        let strings = &handout.strings;
+        let mut out = format!("<h1 id=\"h-title\">{}</h1>\n", escape(&meta.title));
+        if let Some(subtitle) = &meta.subtitle {
+            let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(subtitle));
+        }
+        if let Some(org) = &handout.brand.organisation {
+            let _ = writeln!(out, "<p class=\"byline\">{}</p>", escape(org));
+        }
+        out.push_str(&self.helpline());
+        if let Some(date) = meta.reviewed {
+            let _ = writeln!(out, "<p class=\"reviewed\">{}</p>", escape(&strings.reviewed_on(date)));
+        }
+        out
+    }
+
+    /// The help line box, with a `tel:` link.
+    pub fn helpline(&self) -> String {
+        let handout = self.selection.handout;
+        let contact = &handout.meta.contact;
+        let strings = &handout.strings;
+        let mut out = format!(
+            "<aside class=\"helpline\" aria-labelledby=\"helpline-title\">\n<h2 class=\"helpline-title\" id=\"helpline-title\">{}</h2>\n<p>",
+            escape(&strings.need_help)
+        );
+        if let Some(name) = &contact.name {
+            self.text(name, &mut out);
+            out.push_str("<br/>");
+        }
+        if let Some(phone) = &contact.phone {
+            let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            let _ = write!(
+                out,
+                "{} <a class=\"phone nowrap\" dir=\"ltr\" href=\"tel:{}\">{}</a>",
+                escape(&strings.call),
+                escape(&tel),
+                escape(phone)
+            );
+        }
+        out.push_str("</p>\n");
+        if let Some(hours) = &contact.hours {
+            out.push_str("<p>");
+            self.text(hours, &mut out);
+            out.push_str("</p>\n");
+        }
+        if let Some(url) = &contact.url {
+            let _ = writeln!(
+                out,
+                "<p>{} <a dir=\"ltr\" href=\"{}\">{}</a></p>",
+                escape(&strings.visit),
+                escape(url),
+                escape(url)
+            );
+        }
+        out.push_str("</aside>\n");
+        out
+    }
+
+    /// The endnotes document: each entry with its label, its text, and a link back to every place
+    /// it is cited.
+    pub fn references(&self) -> String {
+        let selection = self.selection;
+        let strings = &selection.handout.strings;
+        // The references are the book's own document, a section of the page.
+        let (h, id) = if self.flavour == Flavour::Epub { ("h1", "") } else { ("h2", " id=\"references\"") };
+        let mut out = format!(
+            "<section{id}{} role=\"doc-endnotes\" aria-labelledby=\"h-references\">\n<{h} id=\"h-references\">{}</{h}>\n<ol class=\"references\">\n",
+            self.epub_type("endnotes"),
+            escape(&strings.references)
+        );
+        for reference in &selection.references {
+            // DPUB-ARIA deprecated `doc-endnote`: the list item keeps its own role.
+            let _ = write!(out, "<li id=\"{}\"{}><p>", reference.anchor(), self.epub_type("endnote"));
+            if !reference.label.is_empty() {
+                let _ = write!(out, "<span class=\"ref-label\">{}</span> ", escape(&reference.label));
+            }
+            for run in &reference.runs {
+                let mut text = String::new();
+                self.text(&run.text, &mut text);
+                if run.italic {
+                    text = format!("<i>{text}</i>");
+                }
+                if run.bold {
+                    text = format!("<b>{text}</b>");
+                }
+                if run.superscript {
+                    text = format!("<sup>{text}</sup>");
+                }
+                match &run.link {
+                    Some(url) => {
+                        let _ = write!(out, "<a href=\"{}\">{text}</a>", escape(url));
+                    }
+                    None => out.push_str(&text),
+                }
+            }
+            let places = self.citations.get(&reference.key).map(Vec::as_slice).unwrap_or_default();
+            for (i, (file, anchor)) in places.iter().enumerate() {
+                let file = if self.flavour == Flavour::Epub { file.as_str() } else { "" };
+                let (shown, label) = if places.len() == 1 {
+                    ("↩".to_string(), strings.back_to_text.clone())
+                } else {
+                    (format!("↩{}", i + 1), format!("{} {}", strings.back_to_text, i + 1))
+                };
+                let _ = write!(
+                    out,
+                    " <a class=\"backlink\" href=\"{file}#{anchor}\" role=\"doc-backlink\" aria-label=\"{0}\">{shown}</a>",
+                    escape(&label)
+                );
+            }
+            out.push_str("</p></li>\n");
+        }
+        out.push_str("</ol>\n</section>\n");
+        out
     }
 }
 

@@ -1,0 +1,189 @@
+//! Finding the handouts a command names, their projects, and reading them all (in parallel);
+//! two handouts that would write to one folder are both refused.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::model::Handout;
+use crate::profile::Output;
+use crate::settings::{PROJECT_FILE, Project};
+
+/// Handouts loaded from the command line's paths, with the project each belongs to.
+pub struct Loaded {
+    pub projects: Vec<Project>,
+    pub handouts: Vec<LoadedHandout>,
+    /// Problems of the handouts and projects that did not load, and warnings of those that did.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many handout files were found, loaded or not.
+    pub found: usize,
+}
+
+/// A handout, the index of its project in [`Loaded::projects`], and its outputs.
+pub struct LoadedHandout {
+    pub project: usize,
+    pub handout: Handout,
+    pub outputs: Vec<Output>,
+    /// The file's text as it was read: what the build cache fingerprints.
+    pub text: String,
+}
+
+impl LoadedHandout {
+    /// The output of profile `name`.
+    pub fn output(&self, name: &str) -> Option<&Output> {
+        self.outputs.iter().find(|o| o.profile.name == name)
+    }
+}
+
+impl Loaded {
+    pub fn project_of(&self, handout: &LoadedHandout) -> &Project {
+        &self.projects[handout.project]
+    }
+}
+
+/// The folder handouts are in when no path is given.
+pub const DEFAULT_FOLDER: &str = "content";
+
+/// The handout files under `paths` (files or folders). The default folder, named from inside a
+/// project's subfolder, is found in the project root.
+pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let path = if path.as_os_str() == DEFAULT_FOLDER && !path.exists() { default_folder()? } else { path.clone() };
+        if path.is_dir() {
+            let found = crate::content::find_handouts(&path, None)
+                .map_err(|e| format!("cannot read folder {}: {e}", path.display()))?;
+            if found.is_empty() {
+                return Err(format!("no handouts (*.md files) in {}", path.display()));
+            }
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path);
+        } else {
+            return Err(format!("{} does not exist", path.display()));
+        }
+    }
+    // The same file named twice is read once.
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let canonical = f.canonicalize().unwrap_or_else(|_| f.clone());
+        let fresh = !seen.contains(&canonical);
+        seen.push(canonical);
+        fresh
+    });
+    Ok(files)
+}
+
+/// `content/` in the project the current folder is in.
+fn default_folder() -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    match crate::settings::find_root(&cwd) {
+        Some(root) if root.join(DEFAULT_FOLDER).is_dir() => Ok(display_path(&root.join(DEFAULT_FOLDER))),
+        Some(root) => Err(format!(
+            "the project at {} has no {DEFAULT_FOLDER}/ folder; name the handouts to use",
+            display_path(&root).display()
+        )),
+        None => Err(format!(
+            "there is no {DEFAULT_FOLDER}/ folder here, and no {PROJECT_FILE} in this folder or above it; run this in a project, or name the handouts (`handout check my-handout.md`)"
+        )),
+    }
+}
+
+/// Reads every handout in `files`; a bad handout does not stop the others.
+pub fn load(files: Vec<PathBuf>) -> Loaded {
+    let mut loaded = Loaded { projects: Vec::new(), handouts: Vec::new(), diagnostics: Vec::new(), found: files.len() };
+    // Projects first (few, in order), then the handouts in parallel.
+    let mut project_of_root: BTreeMap<PathBuf, Option<usize>> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for file in files {
+        let root = Project::root_for(&file);
+        let index = *project_of_root.entry(root.clone()).or_insert_with(|| match Project::load(&root) {
+            Ok(project) => {
+                loaded.projects.push(project);
+                Some(loaded.projects.len() - 1)
+            }
+            Err(errors) => {
+                loaded.diagnostics.extend(errors);
+                None
+            }
+        });
+        if let Some(index) = index {
+            jobs.push((index, file));
+        }
+    }
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        crate::parallel::deep_stacks_for_rayon();
+        let projects = &loaded.projects;
+        jobs.par_iter().map(|(index, file)| (*index, read(file, &projects[*index]))).collect()
+    };
+    for (project, result) in parsed {
+        match result {
+            Ok((handout, outputs, text, warnings)) => {
+                loaded.handouts.push(LoadedHandout { project, handout, outputs, text });
+                loaded.diagnostics.extend(warnings);
+            }
+            Err(errors) => loaded.diagnostics.extend(errors),
+        }
+    }
+    refuse_shared_slugs(&mut loaded);
+    loaded
+}
+
+type ReadHandout = Result<(Handout, Vec<Output>, String, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// One handout and its outputs. A handout with errors still has its outputs read, so that
+/// every fault of the file shows in one run.
+fn read(file: &Path, project: &Project) -> ReadHandout {
+    let dir = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+    let read = match crate::content::load(file, project) {
+        Ok(read) => read,
+        Err(failed) => {
+            let mut errors = failed.errors;
+            if let Some(front) = &failed.front {
+                let found = crate::profile::outputs(&front.0.path, &failed.section_ids, Some(&**front), project, &dir);
+                errors.extend(found.map_or_else(|problems| problems, |(_, warnings)| warnings));
+            }
+            return Err(errors);
+        }
+    };
+    let ids: Vec<String> = read.handout.sections.iter().map(|s| s.id.clone()).collect();
+    let (outputs, mut warnings) = crate::profile::outputs(&read.handout.path, &ids, Some(&read.front), project, &dir)?;
+    warnings.extend(read.warnings);
+    Ok((read.handout, outputs, read.front.0.text, warnings))
+}
+
+/// Two handouts with one slug would overwrite each other's outputs: both are refused, each
+/// error at its `slug =` line naming the other file.
+fn refuse_shared_slugs(loaded: &mut Loaded) {
+    let mut by_slug: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in &loaded.handouts {
+        by_slug.entry(entry.handout.meta.slug.clone()).or_default().push(entry.handout.path.clone());
+    }
+    for (slug, paths) in by_slug.iter().filter(|(_, paths)| paths.len() > 1) {
+        for path in paths {
+            let others: Vec<String> = paths.iter().filter(|p| *p != path).map(|p| p.display().to_string()).collect();
+            loaded.diagnostics.push(
+                Diagnostic::error(path, "slug", format!("slug `{slug}` is also used by {}", others.join(", ")))
+                    // At the `slug =` line; a slug taken from the file name has none (1:1).
+                    .at(crate::files::place_in_file(path, |text| text.find("\nslug").map(|at| at + 1)))
+                    .hint("two handouts would write to the same output folder; set a different `slug` in one of them"),
+            );
+        }
+    }
+    loaded.handouts.retain(|entry| by_slug[&entry.handout.meta.slug].len() == 1);
+}
+
+/// The handout of `slug` in a project, read from its content folder: the original a
+/// translation is checked against when it was not among the handouts named.
+pub fn find_by_slug(project: &Project, slug: &str) -> Option<Handout> {
+    let folder = project.root.path().join(DEFAULT_FOLDER);
+    let files = crate::content::find_handouts(&folder, Some(&project.root)).ok()?;
+    // The file named for the slug first; then any whose front matter sets it.
+    let named = files.iter().position(|f| f.file_stem().is_some_and(|s| s == slug));
+    let order = named.into_iter().chain(0..files.len());
+    order
+        .filter_map(|i| crate::content::load(&files[i], project).ok())
+        .map(|read| read.handout)
+        .find(|handout| handout.meta.slug == slug)
+}

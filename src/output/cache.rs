@@ -1,0 +1,138 @@
+//! The build cache: what each handout's outputs were built from (a fingerprint of every file
+//! they read) and what was written (each file's size and time), so that an unchanged handout
+//! is not built again.
+
+use std::path::{Path, PathBuf};
+
+use super::{output_path, write_atomic};
+use crate::files::Root;
+use crate::model::{CitationStyle, Clock, Handout};
+
+/// The file in the output folder that remembers what each handout was built from.
+pub const CACHE_FILE: &str = ".handout-cache";
+
+/// A 64-bit FNV-1a hash, written as hex: stable across runs, machines and Rust versions
+/// (unlike `std`'s hasher), and fast enough to hash every input of a catalog on each build.
+#[derive(Clone)]
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fingerprint {
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        self.0 = self.0.rotate_left(5) ^ 0xff;
+        self
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// What the last build of a handout read and wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CacheEntry {
+    pub inputs: String,
+    /// Profile → output file name → its [`stamp`] when it was written.
+    pub outputs: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
+/// slug → entry, kept in `DIR/.handout-cache`.
+pub type Cache = std::collections::BTreeMap<String, CacheEntry>;
+
+pub fn read_cache(out_dir: &Path) -> Cache {
+    std::fs::read(out_dir.join(CACHE_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+pub fn write_cache(out_dir: &Path, cache: &Cache) -> std::io::Result<()> {
+    write_atomic(&out_dir.join(CACHE_FILE), &serde_json::to_vec_pretty(cache).expect("cache serializes"))
+}
+
+/// A written file's size and modification time (to the nanosecond): an output that is edited,
+/// replaced or deleted no longer matches, and checking costs a `stat`, not a read.
+pub fn stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+}
+
+/// Whether `profile` has outputs recorded in `entry`, all still on disk as written.
+pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry, profile: &str) -> bool {
+    entry.outputs.get(profile).is_some_and(|files| {
+        !files.is_empty()
+            && files.iter().all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
+    })
+}
+
+/// Everything of a project that every handout's outputs depend on: the tool's version, the
+/// clock, and `inputs` (files and folders inside the project: its settings, locales,
+/// templates, fonts), and `font_paths` (folders of fonts named on the command line).
+pub fn project_fingerprint(root: &Root, inputs: &[PathBuf], font_paths: &[PathBuf], clock: &Clock) -> String {
+    let mut print = Fingerprint::default();
+    print.add(env!("CARGO_PKG_VERSION").as_bytes());
+    print.add(clock.fixed.map(|t| t.to_string()).unwrap_or_default().as_bytes());
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() { files.extend(root.files_in(input)) } else { files.push(input.clone()) }
+    }
+    files.extend(
+        font_paths
+            .iter()
+            .flat_map(|folder| Root::new(folder).map(|outside| outside.files_in(folder)).unwrap_or_default()),
+    );
+    for file in &files {
+        print.add(relative(root.path(), file).as_bytes());
+        print.add(stamp(file).unwrap_or_default().as_bytes());
+    }
+    print.hex()
+}
+
+/// A file's path relative to the project (so that a moved project keeps its fingerprints).
+fn relative(root: &Path, file: &Path) -> String {
+    let absolute = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    absolute.strip_prefix(root).unwrap_or(&absolute).to_string_lossy().into_owned()
+}
+
+/// The project's fingerprint, the handout's own text (as it was read, not as it is now) and
+/// every file it reads: bibliographies, images, the logo, a CSL file, and `inputs` (what its
+/// outputs read besides, such as an EPUB cover).
+pub fn handout_fingerprint(
+    handout: &Handout,
+    text: &str,
+    inputs: &[PathBuf],
+    root: &Path,
+    project_print: &str,
+) -> String {
+    let mut files: Vec<PathBuf> = handout.sources.iter().map(|s| s.origin.path.clone()).collect();
+    for section in &handout.sections {
+        files.extend(crate::model::images_in(&section.blocks).into_iter().map(|i| i.path.clone()));
+    }
+    files.extend(handout.brand.logo.clone());
+    if let CitationStyle::File(path) = &handout.citation_style {
+        files.push(path.clone());
+    }
+    files.extend(inputs.iter().cloned());
+    files.retain(|f| *f != handout.path);
+    files.sort();
+    files.dedup();
+    let mut print = Fingerprint::default();
+    print.add(project_print.as_bytes());
+    print.add(text.as_bytes());
+    for file in &files {
+        print.add(relative(root, file).as_bytes());
+        print.add(&crate::files::read_resolved_bytes(file, crate::files::MAX_IMAGE_FILE).unwrap_or_default());
+    }
+    print.hex()
+}
