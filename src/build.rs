@@ -27,6 +27,13 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
 }
 
+impl BuildOptions {
+    /// Whether the profile `name` is to be built.
+    fn asks_for(&self, name: &str) -> bool {
+        self.profiles.is_empty() || self.profiles.iter().any(|p| p == name)
+    }
+}
+
 /// What a build did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct BuildReport {
@@ -42,6 +49,8 @@ pub struct BuildReport {
 
 /// What became of one handout.
 enum Outcome {
+    /// It has none of the profiles asked for (`--profile`).
+    NotAsked,
     UpToDate,
     Failed(Vec<Diagnostic>),
     /// (profile, file name, path, stamp) of each file written.
@@ -101,6 +110,7 @@ pub fn build(
     let mut changed: Vec<PathBuf> = Vec::new();
     for (entry, (out_dir, inputs, outcome)) in loaded.handouts.iter().zip(results) {
         match outcome {
+            Outcome::NotAsked => {}
             Outcome::UpToDate => report.up_to_date += 1,
             Outcome::Failed(errors) => {
                 report.failed += 1;
@@ -114,6 +124,8 @@ pub fn build(
             }
         }
     }
+    // Warnings about profiles this build did not build are left for the build that does.
+    report.diagnostics.retain(|d| d.is_error() || d.profile.as_deref().is_none_or(|p| options.asks_for(p)));
     for (out_dir, cache) in caches.iter().filter(|(dir, _)| changed.contains(dir)) {
         if let Err(e) = cache::write_cache(out_dir, cache) {
             let message = format!("cannot save the build cache: {e}");
@@ -156,10 +168,12 @@ fn build_one(
     handouts: usize,
 ) -> Outcome {
     let slug = &entry.handout.meta.slug;
-    let wanted: Vec<&Output> = entry
-        .outputs
-        .iter()
-        .filter(|o| options.profiles.is_empty() || options.profiles.contains(&o.profile.name))
+    let asked: Vec<&Output> = entry.outputs.iter().filter(|o| options.asks_for(&o.profile.name)).collect();
+    if asked.is_empty() {
+        return Outcome::NotAsked;
+    }
+    let wanted: Vec<&Output> = asked
+        .into_iter()
         .filter(|o| !cached.is_some_and(|c| cache::outputs_intact(out_dir, slug, c, &o.profile.name)))
         .collect();
     if wanted.is_empty() {

@@ -138,6 +138,11 @@ impl SourceText {
 /// Shortens `path` to be relative to the current directory when it lies below it, as
 /// compilers print paths.
 pub fn display_path(path: &Path) -> PathBuf {
+    if let Ok(relative) = path.strip_prefix(".")
+        && !relative.as_os_str().is_empty()
+    {
+        return relative.to_path_buf();
+    }
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))

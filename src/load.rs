@@ -74,17 +74,26 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// `content/` in the project the current folder is in.
+/// `content/` in the project the current folder is in: the project root's (the nearest folder
+/// upward with `handout.toml`), else the nearest `content/` upward (for a project without
+/// settings, run from inside its `content/`).
 fn default_folder() -> Result<PathBuf, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    match crate::settings::find_root(&cwd) {
-        Some(root) if root.join(DEFAULT_FOLDER).is_dir() => Ok(display_path(&root.join(DEFAULT_FOLDER))),
-        Some(root) => Err(format!(
-            "the project at {} has no {DEFAULT_FOLDER}/ folder; name the handouts to use",
-            display_path(&root).display()
-        )),
+    if let Some(root) = crate::settings::find_root(&cwd) {
+        let folder = root.join(DEFAULT_FOLDER);
+        return if folder.is_dir() {
+            Ok(display_path(&folder))
+        } else {
+            Err(format!(
+                "the project at {} (where {PROJECT_FILE} is) has no {DEFAULT_FOLDER}/ folder; create it, or name the handouts to use",
+                display_path(&root).display()
+            ))
+        };
+    }
+    match cwd.ancestors().map(|dir| dir.join(DEFAULT_FOLDER)).find(|folder| folder.is_dir()) {
+        Some(folder) => Ok(display_path(&folder)),
         None => Err(format!(
-            "there is no {DEFAULT_FOLDER}/ folder here, and no {PROJECT_FILE} in this folder or above it; run this in a project, or name the handouts (`handout check my-handout.md`)"
+            "looked for a {DEFAULT_FOLDER}/ folder and a {PROJECT_FILE} here and in the folders above, and found neither; run this in a project, or name the handouts (`handout check my-handout.md`)"
         )),
     }
 }
@@ -127,6 +136,9 @@ pub fn load(files: Vec<PathBuf>) -> Loaded {
         }
     }
     refuse_shared_slugs(&mut loaded);
+    // A fault in handout.toml's profiles is found once per handout that reads them: say it once.
+    let mut seen = std::collections::HashSet::new();
+    loaded.diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.column, d.message.clone())));
     loaded
 }
 

@@ -219,10 +219,13 @@ fn print_messages(listings: &[handout::report::SmsListing]) {
             println!("  {}", marked(&m.text, mark));
             let forced = handout::render::sms::encoding::unencodable(&m.text);
             if !forced.is_empty() {
-                println!(
-                    "  UCS-2 because of: {} (`encoding = \"gsm7\"` in the profile drops accents where it can)",
-                    handout::render::sms::list(&forced)
-                );
+                // Accents alone: GSM-7 can carry the message without them.
+                let suggestion = if handout::render::sms::encoding::transliterate(&m.text).is_ok() {
+                    "; `encoding = \"gsm7\"` in the profile sends it as GSM-7 without accents"
+                } else {
+                    ""
+                };
+                println!("  UCS-2 because of: {}{suggestion}", handout::render::sms::list(&forced));
             }
         }
     }

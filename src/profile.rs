@@ -31,11 +31,15 @@ pub fn outputs(
 ) -> Result<(Vec<Output>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let problems = Problems::default();
     let mut outputs = Vec::new();
-    let own = front.and_then(|(source, range)| tables_in(source, range.clone()).map(|t| (source, range.start, t)));
-    let shared = project.file.as_ref().and_then(|file| tables_in(file, 0..file.text.len()).map(|t| (file, 0, t)));
-    let found = own.filter(|(_, _, t)| has_outputs(t)).or(shared.filter(|(_, _, t)| has_outputs(t)));
+    // Paths in a profile are relative to the file it is written in.
+    let own = front.and_then(|(source, range)| tables_in(source, range.clone()).map(|t| (source, range.start, t, dir)));
+    let shared = project
+        .file
+        .as_ref()
+        .and_then(|file| tables_in(file, 0..file.text.len()).map(|t| (file, 0, t, project.root.path())));
+    let found = own.filter(|(_, _, t, _)| has_outputs(t)).or(shared.filter(|(_, _, t, _)| has_outputs(t)));
     match found {
-        Some((source, base, table)) => {
+        Some((source, base, table, dir)) => {
             let keys = Keys::new(&table, source, base, &problems, "the file", "profile");
             let named = keys.named_tables("outputs").unwrap_or_default();
             if named.is_empty() {
@@ -95,7 +99,12 @@ fn read(name: &At<String>, keys: Keys, section_ids: &[String], project: &Project
                 .hint(format!("add `format = \"pdf\"` (or {})", list(FormatOptions::NAMES))),
         );
     }
-    let ids: Vec<&str> = section_ids.iter().map(String::as_str).collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for id in section_ids {
+        if !ids.contains(&id.as_str()) {
+            ids.push(id);
+        }
+    }
     let sections = read_sections(&keys, &ids);
     let exclude: Vec<String> = keys
         .strings("exclude", false)

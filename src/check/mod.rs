@@ -4,7 +4,7 @@ pub mod readability;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Loaded, LoadedHandout};
-use crate::model::{Clock, Handout, Section, SourceRecord};
+use crate::model::{Clock, Handout, Lang, Section, SourceRecord};
 use crate::render::{FormatOptions, Renderers};
 
 /// Health-literacy guidance asks for grade 6 to 8.
@@ -13,9 +13,9 @@ pub const DEFAULT_MAX_GRADE: f64 = 8.0;
 pub const MIN_SPANISH_EASE: f64 = 70.0;
 
 /// Whether `text` reads above the limit: the figures that say so.
-fn too_hard(text: &str, lang: &str, max_grade: f64) -> Option<String> {
+fn too_hard(text: &str, lang: &Lang, max_grade: f64) -> Option<String> {
     let figures = readability::measure(text, lang)?;
-    if lang.starts_with("es") {
+    if lang.primary() == "es" {
         // Compared as shown, to one decimal.
         ((figures.fernandez_huerta * 10.0).round() / 10.0 < MIN_SPANISH_EASE).then(|| {
             format!(
@@ -26,10 +26,12 @@ fn too_hard(text: &str, lang: &str, max_grade: f64) -> Option<String> {
     } else {
         // "grade 8.0" is not above 8.
         let grade = (figures.flesch_kincaid.max(figures.smog) * 10.0).round() / 10.0;
+        // SMOG needs three sentences; a shorter text is graded by Flesch-Kincaid alone.
+        let smog = if figures.smog > 0.0 { format!(", SMOG {:.1}", figures.smog) } else { String::new() };
         (grade > max_grade).then(|| {
             format!(
-                "grade {grade:.1} (Flesch-Kincaid {:.1}, SMOG {:.1}), above max-grade {max_grade}",
-                figures.flesch_kincaid, figures.smog
+                "grade {grade:.1} (Flesch-Kincaid {:.1}{smog}), above max-grade {max_grade}",
+                figures.flesch_kincaid
             )
         })
     }
@@ -38,7 +40,7 @@ fn too_hard(text: &str, lang: &str, max_grade: f64) -> Option<String> {
 /// The warning for text that reads too hard, naming its hardest sentences and longest words.
 fn level_finding(
     text: &str,
-    lang: &str,
+    lang: &Lang,
     figures: String,
     what: &str,
     path: &std::path::Path,
@@ -46,7 +48,7 @@ fn level_finding(
 ) -> Diagnostic {
     let (sentences, words) = readability::hardest(text, lang);
     let quoted: Vec<String> = sentences.iter().map(|s| format!("\"{}\"", s.replace('\n', " "))).collect();
-    let reads = if lang.starts_with("es") { "has" } else { "reads at" };
+    let reads = if lang.primary() == "es" { "has" } else { "reads at" };
     Diagnostic::warning(path, "reading-level", format!("{what} {reads} {figures}")).at((line, 1)).hint(format!(
         "shorter sentences and words help; hardest sentences: {}; longest words: {}",
         quoted.join(" "),
@@ -59,7 +61,7 @@ fn level_finding(
 /// was named.
 pub fn reading_level(entry: &LoadedHandout, max_grade: Option<f64>) -> Vec<Diagnostic> {
     let handout = &entry.handout;
-    let lang = handout.meta.lang.as_str();
+    let lang = &handout.meta.lang;
     if !readability::supported(lang) {
         return Vec::new();
     }
@@ -293,6 +295,36 @@ fn translation(entry: &LoadedHandout, loaded: &Loaded) -> Vec<Diagnostic> {
     found
 }
 
+/// What `handout new` writes for the author to replace.
+const PLACEHOLDERS: &[&str] = &["Replace this", "Replace with", "example.org"];
+
+/// The example text of `handout new` that is still in the handout: one finding, at the first
+/// place, naming the lines of the others.
+fn placeholders(entry: &LoadedHandout) -> Vec<Diagnostic> {
+    let mut places = Vec::new();
+    for (number, line) in entry.text.lines().enumerate() {
+        // Comments in the front matter explain what to replace; they are not printed.
+        if line.trim_start().starts_with('#') && !line.trim_start().starts_with("##") {
+            continue;
+        }
+        if let Some(at) = PLACEHOLDERS.iter().filter_map(|p| line.find(p)).min() {
+            places.push((number + 1, line[..at].chars().count() + 1));
+        }
+    }
+    let Some(&first) = places.first() else { return Vec::new() };
+    let others: Vec<String> = places[1..].iter().map(|(line, _)| line.to_string()).collect();
+    let message = match others.as_slice() {
+        [] => "the example text of `handout new` is still here".to_string(),
+        [one] => format!("the example text of `handout new` is still here and on line {one}"),
+        more => format!("the example text of `handout new` is still here and on lines {}", more.join(", ")),
+    };
+    vec![
+        Diagnostic::warning(&entry.handout.path, "placeholder", message)
+            .at(first)
+            .hint("replace it with the handout's own text, and the example source with a real one"),
+    ]
+}
+
 /// Images printed below 300 dpi at their size in each print output look soft.
 fn image_resolution(entry: &LoadedHandout) -> Vec<Diagnostic> {
     use crate::render::pdf::geometry::{Geometry, INCH};
@@ -359,6 +391,7 @@ pub fn review(loaded: &Loaded, clock: &Clock) -> Vec<Vec<Diagnostic>> {
             found.extend(translation(entry, loaded));
             found.extend(contact_and_dates(entry, today));
             found.extend(image_resolution(entry));
+            found.extend(placeholders(entry));
             found
         })
         .collect()

@@ -3,7 +3,7 @@
 //! split at `.`, `!` and `?`, sentences of two words or fewer not counted), without its rounding
 //! of intermediate values.
 
-use crate::model::{Block, Section, plain_text};
+use crate::model::{Block, Lang, Node, Section, plain_text, walk};
 
 /// The figures for one text.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +17,8 @@ pub struct Readability {
     pub fernandez_huerta: f64,
 }
 
-fn hyphenation_lang(lang: &str) -> Option<hypher::Lang> {
-    match lang.split('-').next().unwrap_or(lang) {
+fn hyphenation_lang(lang: &Lang) -> Option<hypher::Lang> {
+    match lang.primary().as_str() {
         "en" => Some(hypher::Lang::English),
         "es" => Some(hypher::Lang::Spanish),
         _ => None,
@@ -26,7 +26,7 @@ fn hyphenation_lang(lang: &str) -> Option<hypher::Lang> {
 }
 
 /// Whether the reading level can be measured in this language.
-pub fn supported(lang: &str) -> bool {
+pub fn supported(lang: &Lang) -> bool {
     hyphenation_lang(lang).is_some()
 }
 
@@ -73,7 +73,7 @@ fn word_count(text: &str) -> usize {
 }
 
 /// Measures `text` in `lang` (`None` when the language has no formula here).
-pub fn measure(text: &str, lang: &str) -> Option<Readability> {
+pub fn measure(text: &str, lang: &Lang) -> Option<Readability> {
     let hyphenation = hyphenation_lang(lang)?;
     let words = word_count(text);
     let all = sentences(text);
@@ -95,14 +95,22 @@ pub fn measure(text: &str, lang: &str) -> Option<Readability> {
     })
 }
 
-/// The prose of a section: every paragraph, heading, list item, call-out and table cell, each
-/// ending a sentence.
+/// The prose of a section: every paragraph, heading, list item, call-out, table cell and
+/// note, each ending a sentence.
 pub fn section_text(section: &Section) -> String {
     let mut out = String::new();
     if let Some(heading) = &section.heading {
         push_sentence(&plain_text(heading), &mut out);
     }
-    blocks_text(&section.blocks, &mut out);
+    walk(&section.blocks, &mut |node| match node {
+        Node::Block(Block::Paragraph { content } | Block::Heading { content, .. }) => {
+            push_sentence(&plain_text(content), &mut out)
+        }
+        Node::Block(Block::Table { head, rows, .. }) => {
+            head.iter().chain(rows.iter().flatten()).for_each(|cell| push_sentence(&plain_text(cell), &mut out))
+        }
+        _ => {}
+    });
     out
 }
 
@@ -118,22 +126,8 @@ fn push_sentence(text: &str, out: &mut String) {
     out.push('\n');
 }
 
-fn blocks_text(blocks: &[Block], out: &mut String) {
-    for block in blocks {
-        match block {
-            Block::Paragraph { content } | Block::Heading { content, .. } => push_sentence(&plain_text(content), out),
-            Block::List { items, .. } => items.iter().for_each(|item| blocks_text(item, out)),
-            Block::Quote { blocks } | Block::Callout { blocks, .. } => blocks_text(blocks, out),
-            Block::Table { head, rows, .. } => {
-                head.iter().chain(rows.iter().flatten()).for_each(|cell| push_sentence(&plain_text(cell), out))
-            }
-            Block::Figure { .. } | Block::Code { .. } | Block::Rule => {}
-        }
-    }
-}
-
 /// The hardest sentences (most syllables per word, then longest) and the longest words.
-pub fn hardest(text: &str, lang: &str) -> (Vec<String>, Vec<String>) {
+pub fn hardest(text: &str, lang: &Lang) -> (Vec<String>, Vec<String>) {
     let Some(hyphenation) = hyphenation_lang(lang) else { return (Vec::new(), Vec::new()) };
     let mut scored: Vec<(f64, &str)> = sentences(text)
         .into_iter()
@@ -143,10 +137,14 @@ pub fn hardest(text: &str, lang: &str) -> (Vec<String>, Vec<String>) {
             (0.39 * words + 11.8 * syllables(s, hyphenation) as f64 / words, s)
         })
         .collect();
+    // Only sentences harder than the text's average: the ones to rewrite first.
+    let average = scored.iter().map(|(score, _)| score).sum::<f64>() / scored.len().max(1) as f64;
+    scored.retain(|(score, _)| *score >= average);
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut words: Vec<String> = without_punctuation(text).split_whitespace().map(str::to_string).collect();
     words.sort_by_key(|w| std::cmp::Reverse(syllables(w, hyphenation) * 100 + w.chars().count()));
-    words.dedup();
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.to_lowercase()));
     (scored.into_iter().take(3).map(|(_, s)| s.to_string()).collect(), words.into_iter().take(5).collect())
 }
 

@@ -500,11 +500,28 @@ impl Builder<'_> {
         let title = crate::model::plain_text(&heading);
         let id = explicit_id.unwrap_or_else(|| slugify(&title));
         let id = if id.is_empty() { format!("section-{}", self.sections.len() + 1) } else { id };
-        if id == Section::INTRO || self.sections.iter().any(|s| s.id == id) {
+        if id == Section::INTRO {
             self.errors.push(
                 self.source
-                    .error_at(offset, "section", format!("section id `{id}` is used twice"))
-                    .hint("give one of them its own id with `{#other-id}` at the end of the heading"),
+                    .error_at(
+                        offset,
+                        "section",
+                        "section id `intro` is the introduction's (the text before the first `##`)",
+                    )
+                    .hint("give this section another id with `{#other-id}` at the end of the heading"),
+            );
+        } else if let Some(first) = self.sections.iter().find(|s| s.id == id) {
+            let this = self.source.line_col(offset).0;
+            self.errors.push(
+                self.source
+                    .error_at(
+                        offset,
+                        "section",
+                        format!("section id `{id}` is used twice: at line {} and here", first.line),
+                    )
+                    .hint(format!(
+                        "give the heading at line {this} its own id with `{{#other-id}}` at the end, e.g. `{{#{id}-2}}`"
+                    )),
             );
         }
         let line = self.source.line_col(offset).0;
@@ -559,7 +576,8 @@ impl Builder<'_> {
     }
 
     /// Puts each note's text where it is referenced; a reference without a note is an error,
-    /// a note never referenced a warning.
+    /// a note never referenced a warning. (Not `model::walk_mut`: it would follow a note that
+    /// refers to itself into its own text, without end; here notes inside notes stay empty.)
     fn place_notes(&mut self) {
         fn fill(inlines: &mut [Inline], notes: &std::collections::BTreeMap<String, (Vec<Block>, usize)>) {
             for inline in inlines {

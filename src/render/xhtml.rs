@@ -204,7 +204,7 @@ impl<'a> Writer<'a> {
             Block::Code { text } => {
                 let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text));
             }
-            Block::Rule => out.push_str("<hr/>\n"),
+            Block::Rule => out.push_str(&format!("{}\n", self.void("<hr"))),
         }
     }
 
@@ -241,7 +241,7 @@ impl<'a> Writer<'a> {
                 Inline::Citation { keys } => self.citation(keys, out),
                 Inline::Image { image } => self.image(image, out),
                 Inline::Footnote { content, .. } => self.note(content, out),
-                Inline::LineBreak => out.push_str("<br/>"),
+                Inline::LineBreak => out.push_str(&self.void("<br")),
             }
         }
     }
@@ -310,6 +310,15 @@ impl<'a> Writer<'a> {
     }
 
     /// ` epub:type="…"` in a book; nothing on a web page, where the attribute does not exist.
+    /// The end of a void element that starts with `open` (`<br`): `/>` in XHTML, `>` in HTML,
+    /// where the slash means nothing.
+    pub fn void(&self, open: &str) -> String {
+        match self.flavour {
+            Flavour::Epub => format!("{open}/>"),
+            Flavour::Html => format!("{open}>"),
+        }
+    }
+
     pub fn epub_type(&self, kind: &str) -> String {
         match self.flavour {
             Flavour::Epub => format!(" epub:type=\"{kind}\""),
@@ -327,20 +336,21 @@ impl<'a> Writer<'a> {
                     String::new()
                 }
             };
-            let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&source), escape(&image.alt));
+            let _ = write!(out, "<img src=\"{}\" alt=\"{}\"{}", escape(&source), escape(&image.alt), self.void(""));
             return;
         }
         let next = self.images.len() + 1;
         let ext = book_image_extension(&image.path);
         let name =
             self.images.entry(image.path.clone()).or_insert_with(|| format!("images/image-{next}.{ext}")).clone();
-        let _ = write!(out, "<img src=\"{}\" alt=\"{}\"/>", escape(&name), escape(&image.alt));
+        let _ = write!(out, "<img src=\"{}\" alt=\"{}\"{}", escape(&name), escape(&image.alt), self.void(""));
     }
 }
 
 impl Writer<'_> {
-    /// The title block of the first document: title, subtitle, organisation, help line, review date.
-    pub fn title_block(&self) -> String {
+    /// The title block of the first document: title, subtitle, organisation (unless a
+    /// masthead shows it), help line, review date.
+    pub fn title_block(&self, byline: bool) -> String {
         let handout = self.selection.handout;
         let meta = &handout.meta;
         let strings = &handout.strings;
@@ -348,7 +358,7 @@ impl Writer<'_> {
         if let Some(subtitle) = &meta.subtitle {
             let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(subtitle));
         }
-        if let Some(org) = &handout.brand.organisation {
+        if let Some(org) = handout.brand.organisation.as_ref().filter(|_| byline) {
             let _ = writeln!(out, "<p class=\"byline\">{}</p>", escape(org));
         }
         out.push_str(&self.helpline());
@@ -369,7 +379,7 @@ impl Writer<'_> {
         );
         if let Some(name) = &contact.name {
             self.text(name, &mut out);
-            out.push_str("<br/>");
+            out.push_str(&self.void("<br"));
         }
         if let Some(phone) = &contact.phone {
             let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();

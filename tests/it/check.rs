@@ -56,7 +56,7 @@ fn reading_level_agrees_with_textstat_within_half_a_grade() {
     }
     let reference: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
     for ((text, lang), expected) in texts.iter().zip(&reference) {
-        let ours = readability::measure(text, lang).unwrap();
+        let ours = readability::measure(text, &handout::model::Lang(lang.clone())).unwrap();
         let close = |name: &str, value: f64, tolerance: f64| {
             let want = expected[name].as_f64().unwrap();
             assert!(

@@ -3,10 +3,12 @@
 
 mod util;
 
+mod author;
 mod check;
 mod epub;
 mod foundation;
 mod hostile;
+mod html;
 mod languages;
 mod pdf;
 mod print;

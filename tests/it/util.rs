@@ -87,9 +87,14 @@ impl Dir {
 
     /// Runs `handout ARGS` in this folder.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in("", args)
+    }
+
+    /// Runs `handout ARGS` in the folder `sub` of this one.
+    pub fn run_in(&self, sub: &str, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_handout"))
             .args(args)
-            .current_dir(self.path())
+            .current_dir(self.path().join(sub))
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .expect("run handout");

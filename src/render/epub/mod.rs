@@ -55,7 +55,7 @@ fn build(context: &RenderContext, options: &Options) -> Result<Vec<u8>, String> 
     let intro = selection.sections.iter().find(|s| s.id == Section::INTRO);
     let first_file = if intro.is_some() { "intro.xhtml" } else { "title.xhtml" };
     writer.start_file(first_file);
-    let mut body = writer.title_block();
+    let mut body = writer.title_block(true);
     if let Some(intro) = intro {
         writer.blocks(&intro.blocks, &mut body);
     }
@@ -101,7 +101,7 @@ fn build(context: &RenderContext, options: &Options) -> Result<Vec<u8>, String> 
     let mut resources = Vec::new();
     let mut css = include_str!("../../../assets/epub/stylesheet.css")
         .replace("{brand}", &handout.brand.color)
-        .replace("{tint}", "#eef4f6");
+        .replace("{tint}", &crate::render::tint(&handout.brand.color));
     if options.embed_fonts {
         let text: String = documents.iter().map(|d| d.xhtml.as_str()).collect();
         for font in crate::fonts::used_by(&text, &crate::fonts::default_chain(&meta.lang)) {

@@ -32,12 +32,15 @@ pub fn render(context: &RenderContext, options: &Options) -> Result<Vec<Artifact
         lang = escape(meta.lang.as_str()),
         dir = meta.direction.as_str()
     );
-    article.push_str(&writer.title_block());
+    // A whole page names the organisation in its masthead.
+    article.push_str(&writer.title_block(!options.standalone));
     article.push_str("</header>\n");
     for section in &selection.sections {
         let id = crate::select::anchor_safe(&section.id);
+        // The introduction has no heading of its own: not a `<section>`, which needs one.
+        let tag = if section.id == Section::INTRO { "div" } else { "section" };
         if section.id == Section::INTRO {
-            let _ = writeln!(article, "<section id=\"sec-{id}\" class=\"introduction\">");
+            let _ = writeln!(article, "<div id=\"sec-{id}\" class=\"introduction\">");
         } else {
             let _ = write!(article, "<section id=\"sec-{id}\" aria-labelledby=\"h-{id}\">\n<h2 id=\"h-{id}\">");
             writer.inlines(section.heading.as_deref().unwrap_or_default(), &mut article);
@@ -45,7 +48,7 @@ pub fn render(context: &RenderContext, options: &Options) -> Result<Vec<Artifact
         }
         writer.blocks(&section.blocks, &mut article);
         article.push_str(&writer.take_notes());
-        article.push_str("</section>\n");
+        let _ = writeln!(article, "</{tag}>");
     }
     if !selection.references.is_empty() {
         article.push_str(&writer.references());
@@ -70,7 +73,7 @@ fn page(context: &RenderContext, article: &str) -> Result<String, String> {
         masthead.push_str("<header class=\"masthead\">\n");
         if let Some(logo) = &handout.brand.logo {
             let alt = handout.brand.organisation.as_deref().map(|o| format!("{o} logo")).unwrap_or_default();
-            let _ = writeln!(masthead, "<img class=\"logo\" src=\"{}\" alt=\"{}\"/>", data_uri(logo)?, escape(&alt));
+            let _ = writeln!(masthead, "<img class=\"logo\" src=\"{}\" alt=\"{}\">", data_uri(logo)?, escape(&alt));
         }
         if let Some(organisation) = &handout.brand.organisation {
             let _ = writeln!(masthead, "<p class=\"organisation\">{}</p>", escape(organisation));
@@ -82,7 +85,7 @@ fn page(context: &RenderContext, article: &str) -> Result<String, String> {
     footer.extend(meta.reviewed.map(|d| escape(&strings.reviewed_on(d))));
     let keywords = meta.keywords.join(", ");
     Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>{title}</title>\n<meta name=\"description\" content=\"{description}\"/>\n<meta name=\"keywords\" content=\"{keywords}\"/>\n<meta name=\"generator\" content=\"handout {version}\"/>\n<style>\n{css}</style>\n</head>\n<body>\n{masthead}<main>\n{article}</main>\n<footer class=\"page-footer\"><p>{footer}</p></footer>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<meta name=\"description\" content=\"{description}\">\n<meta name=\"keywords\" content=\"{keywords}\">\n<meta name=\"generator\" content=\"handout {version}\">\n<style>\n{css}</style>\n</head>\n<body>\n{masthead}<main>\n{article}</main>\n<footer class=\"page-footer\"><p>{footer}</p></footer>\n</body>\n</html>\n",
         lang = escape(meta.lang.as_str()),
         dir = meta.direction.as_str(),
         title = escape(&meta.title),
