@@ -80,6 +80,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Preview while you write: a local web page per handout with its source beside a live
+    /// preview of every output (PDF pages, the EPUB on a phone, the web page, the text
+    /// messages) and every finding; saving in the page or in any editor updates it.
+    ///
+    /// Prints the address to open, with a token that saving needs. Listens on this computer
+    /// only unless --host says otherwise. Writes only the handouts you save; never dist/.
+    Serve {
+        /// Handout files or folders of handouts.
+        #[arg(default_value = "content")]
+        paths: Vec<PathBuf>,
+        /// The address to listen on; anything but 127.0.0.1 lets other computers read the handouts.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Open the page in the browser.
+        #[arg(long)]
+        open: bool,
+        /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
+        #[arg(long, value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+    },
     /// Create content/SLUG.md from a template that passes `check`.
     New {
         /// The new handout's slug: lower-case letters, digits and `-`, e.g. `sleep-hygiene`.

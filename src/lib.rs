@@ -27,6 +27,7 @@ pub mod profile;
 pub mod render;
 pub mod report;
 pub mod select;
+pub mod serve;
 pub mod settings;
 pub mod text;
 

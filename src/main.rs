@@ -151,6 +151,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(exit(errors))
         }
         Command::New { slug } => new(&slug, &clock),
+        Command::Serve { paths, host, port, open, font_path } => {
+            let options = handout::serve::ServeOptions { paths, host, port, open, font_paths: font_path };
+            handout::serve::run(options, clock)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -128,6 +128,18 @@ impl Renderers {
         Renderers { pdf: pdf::PdfRenderer::new(font_paths.to_vec()), styles: Styles::default() }
     }
 
+    /// The laid-out pages of a PDF profile, for previews (nothing is exported).
+    pub fn pdf_pages(
+        &self,
+        selection: &Selection,
+        options: &pdf::Options,
+        project: &Project,
+        clock: &Clock,
+    ) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
+        let context = RenderContext { selection, project, timestamp: clock.stamp(selection.handout.meta.reviewed) };
+        self.pdf.typeset(&context, options).map(|typeset| typeset.document)
+    }
+
     /// Renders one selected profile into files held in memory.
     pub fn render(
         &self,

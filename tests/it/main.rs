@@ -13,4 +13,5 @@ mod languages;
 mod pdf;
 mod print;
 mod review;
+mod serve;
 mod sms;

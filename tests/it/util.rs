@@ -288,10 +288,15 @@ fn chromium_path() -> String {
 
 /// Runs jobs in headless Chromium (see tests/js/browser.js); one result per job.
 pub fn browser(jobs: &serde_json::Value) -> Option<Vec<serde_json::Value>> {
+    node_script("browser.js", jobs).map(|results| serde_json::from_value(results).unwrap())
+}
+
+/// Runs `tests/js/SCRIPT` with `input` as JSON on stdin, in Chromium; its JSON output.
+pub fn node_script(script: &str, input: &serde_json::Value) -> Option<serde_json::Value> {
     use std::io::Write as _;
     let dir = node_tools()?;
     let mut child = Command::new("node")
-        .arg("browser.js")
+        .arg(script)
         .current_dir(&dir)
         .env("CHROMIUM", chromium_path())
         .stdin(std::process::Stdio::piped())
@@ -299,9 +304,9 @@ pub fn browser(jobs: &serde_json::Value) -> Option<Vec<serde_json::Value>> {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run node");
-    child.stdin.take().unwrap().write_all(jobs.to_string().as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "browser.js failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{script} failed:\n{}", String::from_utf8_lossy(&output.stderr));
     Some(serde_json::from_slice(&output.stdout).unwrap())
 }
 

@@ -84,9 +84,24 @@ fn project_fonts(project: &Project, font_paths: &[PathBuf]) -> Result<Vec<crate:
     Ok(files)
 }
 
+/// A profile laid out: its pages, and what exporting them needs.
+pub struct Typeset {
+    pub document: PagedDocument,
+    world: HandoutWorld,
+    geometry: Geometry,
+    today: Date,
+}
+
 impl PdfRenderer {
     /// Renders a selected profile into its PDF, held in memory.
     pub fn render(&self, context: &RenderContext, options: &Options) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+        let typeset = self.typeset(context, options)?;
+        export(context, options, typeset)
+    }
+
+    /// Lays out a selected profile's pages (for previews: nothing is exported); every problem
+    /// a build would report is reported.
+    pub fn typeset(&self, context: &RenderContext, options: &Options) -> Result<Typeset, Vec<Diagnostic>> {
         let selection = context.selection;
         let handout = selection.handout;
         let profile = &selection.profile.name;
@@ -131,7 +146,7 @@ impl PdfRenderer {
         files.push((DATA_FILE.into(), data.bytes(&Fit::default())));
 
         let today = Date::from_unix(context.timestamp);
-        let mut world = HandoutWorld::new(&engine, template, files, today);
+        let mut world = HandoutWorld::new(engine.clone(), template, files, today);
         let mut compile = |fit: &Fit| {
             world.set_file(DATA_FILE, data.bytes(fit));
             let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
@@ -172,37 +187,62 @@ impl PdfRenderer {
         if !overflows.is_empty() {
             return Err(overflows.iter().map(|word| too_wide(selection, word)).collect());
         }
-
-        let standards =
-            if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }
-                .map_err(|e| vec![error(e.message().to_string())])?;
-        let seconds = context.timestamp.rem_euclid(86_400);
-        let pdf_options = PdfOptions {
-            ident: Smart::Custom(format!("handout/{}/{profile}", handout.meta.slug)),
-            creator: Smart::Custom(Some(format!("handout {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Datetime::from_ymd_hms(
-                today.year,
-                today.month,
-                today.day,
-                (seconds / 3600) as u8,
-                (seconds / 60 % 60) as u8,
-                (seconds % 60) as u8,
-            )
-            .map(Timestamp::new_utc),
-            standards,
-            tagged: options.accessible,
-            ..PdfOptions::default()
-        };
-        let bytes = typst_pdf::pdf(&document, &pdf_options)
-            .map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))?;
-        let extras = finish::Extras {
-            link_names: reference_targets(selection, &document, &geometry),
-            outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
-        };
-        let bytes = finish::finish(&bytes, &geometry, &extras)
-            .map_err(|e| vec![error(format!("could not finish the PDF: {e}"))])?;
-        Ok(vec![Artifact { file_name: format!("{profile}.pdf"), bytes }])
+        Ok(Typeset { document, world, geometry, today })
     }
+}
+
+/// Exports laid-out pages as the profile's PDF: tagged when asked, with its boxes and marks.
+fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let selection = context.selection;
+    let handout = selection.handout;
+    let profile = &selection.profile.name;
+    let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).profile(profile);
+    let Typeset { document, world, geometry, today } = typeset;
+    let standards = if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }
+        .map_err(|e| vec![error(e.message().to_string())])?;
+    let seconds = context.timestamp.rem_euclid(86_400);
+    let pdf_options = PdfOptions {
+        ident: Smart::Custom(format!("handout/{}/{profile}", handout.meta.slug)),
+        creator: Smart::Custom(Some(format!("handout {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Datetime::from_ymd_hms(
+            today.year,
+            today.month,
+            today.day,
+            (seconds / 3600) as u8,
+            (seconds / 60 % 60) as u8,
+            (seconds % 60) as u8,
+        )
+        .map(Timestamp::new_utc),
+        standards,
+        tagged: options.accessible,
+        ..PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&document, &pdf_options)
+        .map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))?;
+    let extras = finish::Extras {
+        link_names: reference_targets(selection, &document, &geometry),
+        outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
+    };
+    let bytes = finish::finish(&bytes, &geometry, &extras)
+        .map_err(|e| vec![error(format!("could not finish the PDF: {e}"))])?;
+    Ok(vec![Artifact { file_name: format!("{profile}.pdf"), bytes }])
+}
+
+/// Page `index` of laid-out pages as a PNG, `scale` pixels per point (for previews).
+pub fn page_png(document: &PagedDocument, index: usize, scale: f64) -> Option<Vec<u8>> {
+    let page = document.pages().get(index)?;
+    let options = typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(scale), render_bleed: false };
+    let pixmap = typst_render::render(page, &options);
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    // A preview is shown once and thrown away: fast compression (the default spends most of
+    // the page's time compressing).
+    encoder.set_compression(png::Compression::Fast);
+    encoder.write_header().and_then(|mut writer| writer.write_image_data(&pixmap.take_demultiplied())).ok()?;
+    Some(png)
 }
 
 /// The virtual path of the handout's data.

@@ -30,8 +30,8 @@ impl Engine {
 }
 
 /// One render's world: the engine plus this handout's files.
-pub struct HandoutWorld<'a> {
-    engine: &'a Engine,
+pub struct HandoutWorld {
+    engine: std::sync::Arc<Engine>,
     main: FileId,
     source: Source,
     files: HashMap<FileId, Bytes>,
@@ -44,8 +44,13 @@ pub fn file_id(path: &str) -> FileId {
         .intern()
 }
 
-impl<'a> HandoutWorld<'a> {
-    pub fn new(engine: &'a Engine, template: String, files: Vec<(String, Vec<u8>)>, today: crate::model::Date) -> Self {
+impl HandoutWorld {
+    pub fn new(
+        engine: std::sync::Arc<Engine>,
+        template: String,
+        files: Vec<(String, Vec<u8>)>,
+        today: crate::model::Date,
+    ) -> Self {
         let main = file_id("/handout.typ");
         HandoutWorld {
             engine,
@@ -57,14 +62,14 @@ impl<'a> HandoutWorld<'a> {
     }
 }
 
-impl HandoutWorld<'_> {
+impl HandoutWorld {
     /// Replaces one file, e.g. the data for the next compile of a tri-fold being fitted.
     pub fn set_file(&mut self, path: &str, bytes: Vec<u8>) {
         self.files.insert(file_id(path), Bytes::new(bytes));
     }
 }
 
-impl World for HandoutWorld<'_> {
+impl World for HandoutWorld {
     fn library(&self) -> &LazyHash<Library> {
         &self.engine.library
     }
