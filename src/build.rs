@@ -37,6 +37,7 @@ impl BuildOptions {
 /// What a build did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct BuildReport {
+    #[serde(serialize_with = "crate::diagnostic::lossy_paths")]
     pub written: Vec<PathBuf>,
     /// Handout files found, loaded or not.
     pub handouts: usize,
@@ -191,23 +192,28 @@ fn build_one(
         Err(errors) => return Outcome::Failed(errors),
     };
     // Written as soon as they are ready, so a catalog's outputs are never all in memory.
-    output::sweep_temporaries(&out_dir.join(slug));
-    let mut written = Vec::new();
-    let mut failures = Vec::new();
-    for (profile, artifact) in artifacts {
-        let path = output::output_path(out_dir, slug, &artifact.file_name);
-        match output::write_atomic(&path, &artifact.bytes) {
-            Ok(()) => {
-                let stamp = cache::stamp(&path).unwrap_or_default();
-                written.push((profile, artifact.file_name, display_path(&path), stamp));
-            }
-            Err(e) => {
-                let message = format!("cannot write the output: {e}");
-                failures.push(Diagnostic::error(display_path(&path), "io", message));
-            }
-        }
+    let project_root = loaded.project_of(entry).root.path();
+    if let Err(why) = output::check_folders(out_dir, slug, project_root) {
+        return Outcome::Failed(vec![Diagnostic::error(display_path(&out_dir.join(slug)), "io", why)]);
     }
-    if failures.is_empty() { Outcome::Written(written) } else { Outcome::Failed(failures) }
+    output::sweep_temporaries(&out_dir.join(slug));
+    let files: Vec<(PathBuf, &[u8])> = artifacts
+        .iter()
+        .map(|(_, artifact)| (output::output_path(out_dir, slug, &artifact.file_name), artifact.bytes.as_slice()))
+        .collect();
+    if let Err((path, e)) = output::write_all_atomic(&files) {
+        let message = format!("cannot write the output: {e} (the handout's earlier files are kept)");
+        return Outcome::Failed(vec![Diagnostic::error(display_path(&path), "io", message)]);
+    }
+    let written = artifacts
+        .iter()
+        .zip(&files)
+        .map(|((profile, artifact), (path, _))| {
+            let stamp = cache::stamp(path).unwrap_or_default();
+            (profile.clone(), artifact.file_name.clone(), display_path(path), stamp)
+        })
+        .collect();
+    Outcome::Written(written)
 }
 
 /// Every file of `wanted`, each with its profile's name, or every problem found.

@@ -30,7 +30,7 @@ pub enum Command {
         #[arg(default_value = "content")]
         paths: Vec<PathBuf>,
         /// Output folder [default: dist/ in the project root].
-        #[arg(short, long, value_name = "DIR")]
+        #[arg(short, long, value_name = "DIR", value_parser = output_folder)]
         output: Option<PathBuf>,
         /// Build only this profile (repeatable), e.g. `--profile leaflet`.
         #[arg(long, value_name = "NAME")]
@@ -100,7 +100,7 @@ pub enum Command {
         #[arg(long)]
         open: bool,
         /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_parser = existing_folder)]
         font_path: Vec<PathBuf>,
     },
     /// Create content/SLUG.md from a template that passes `check`.
@@ -117,6 +117,26 @@ pub struct Review {
     #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
     pub deny: Option<String>,
     /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_folder)]
     pub font_path: Vec<PathBuf>,
+}
+
+/// A folder that is there (`--font-path`): a usage error at once, not a fault of every handout.
+fn existing_folder(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err("it is a file, not a folder of fonts".to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("no such folder".to_string()),
+        Err(e) => Err(format!("cannot open it: {e}")),
+    }
+}
+
+/// A folder to write into, made if missing (`-o`); an existing file is a usage error.
+fn output_folder(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    match std::fs::metadata(&path) {
+        Ok(meta) if !meta.is_dir() => Err("it is a file; give a folder (it is made if missing)".to_string()),
+        _ => Ok(path),
+    }
 }

@@ -19,6 +19,7 @@ pub enum Severity {
 /// One finding, with the place in the source file it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// 1-based line (1 when the finding is about the file as a whole).
     pub line: usize,
@@ -80,23 +81,30 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {severity}[{}]: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.code,
-            self.message
-        )?;
+        let path = self.path.display().to_string();
+        let (line, column, code) = (self.line, self.column, self.code);
+        write!(f, "{}:{line}:{column}: {severity}[{code}]: {}", inert(&path), inert(&self.message))?;
         if let Some(profile) = &self.profile {
-            write!(f, " (profile `{profile}`)")?;
+            write!(f, " (profile `{}`)", inert(profile))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", inert(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text for a terminal with its control characters written as escapes (`\u{1b}`): author
+/// text quoted in a message must not move the cursor, recolour or retitle the terminal.
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmless = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(harmless) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if harmless(c) { c.to_string() } else { c.escape_unicode().to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// A source file's text with a line index, to turn byte offsets into `line:column`.
@@ -157,14 +165,33 @@ pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
     }
 }
 
+/// A path as text for `--json`, whatever bytes its name holds (a name that is not UTF-8 gets
+/// U+FFFD where its bad bytes are, rather than failing the whole report).
+pub fn lossy_path<S: serde::Serializer>(path: &std::path::Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
+}
+
+/// Paths as text, as [`lossy_path`].
+pub fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
+}
+
 /// The known name closest to `unknown`, when it is close enough to be a likely typo: at most
 /// one edit (or transposition) per three letters, or a shared beginning.
 pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let allowed = (unknown.chars().count() / 3).max(1);
+    // Names people mistype are short; comparing long ones costs the square of their length for
+    // every pair (400 unknown 200-character keys against 400 took 20 s) and helps nobody.
+    const LONGEST: usize = 40;
+    let length = unknown.chars().count();
+    if length > LONGEST {
+        return None;
+    }
+    let allowed = (length / 3).max(1);
     known
         .into_iter()
+        .filter(|candidate| candidate.len() <= LONGEST * 4 && candidate.chars().count() <= LONGEST)
         .map(|candidate| {
-            (strsim::damerau_levenshtein(unknown, candidate), -strsim::jaro_winkler(unknown, candidate), candidate)
+            (strsim::osa_distance(unknown, candidate), -strsim::jaro_winkler(unknown, candidate), candidate)
         })
         .filter(|(edits, jaro, _)| *edits <= allowed || -jaro > 0.9)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
@@ -185,6 +212,14 @@ mod tests {
         assert_eq!(source.line_col(6), (2, 2));
         assert_eq!(source.line_col(9), (3, 2));
         assert_eq!(source.line_col(999), (3, 5));
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_printed_as_escapes() {
+        let d = Diagnostic::error("a\x1b]0;x\x07.md", "front-matter", "title `\x1b[2J\u{9b}31m`");
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}[2J\\u{9b}31m"), "{shown}");
     }
 
     #[test]

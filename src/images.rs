@@ -7,6 +7,10 @@ use image::{DynamicImage, ImageReader, Limits};
 
 /// Largest image accepted, in pixels per side; a 300 dpi full-page photo is about 2550 × 3300.
 pub const MAX_SIDE: u32 = 12_000;
+/// Most pixels an image may have: 40 megapixels (a 300 dpi A3 page is 17). The renderers hold
+/// several copies of an image's pixels: a 40-megapixel image took 612 MB at peak, an
+/// 11,000 × 11,000 one 1.8 GB.
+pub const MAX_PIXELS: u64 = 40_000_000;
 /// Most memory one decoded image may take.
 pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -34,10 +38,22 @@ pub fn check_header(path: &Path) -> Result<(u32, u32), String> {
     let (width, height) = open(path)?
         .into_dimensions()
         .map_err(|e| format!("it cannot be read (damaged, or not what it claims to be): {e}"))?;
+    within_limits(width, height)?;
+    Ok((width, height))
+}
+
+/// Refuses a picture over [`MAX_SIDE`] a side or [`MAX_PIXELS`] in all.
+fn within_limits(width: u32, height: u32) -> Result<(), String> {
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(format!("it is {width} × {height} pixels, over the limit of {MAX_SIDE} a side; scale it down"));
     }
-    Ok((width, height))
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(format!(
+            "it is {width} × {height} pixels, over the limit of {} megapixels; scale it down",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
 }
 
 /// The image's reader; the file was resolved inside the project (`files::Root`), and is
@@ -61,6 +77,48 @@ fn open(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, S
 /// The format the file's first bytes say it is, whatever its name.
 pub fn sniff(path: &Path) -> Option<image::ImageFormat> {
     open(path).ok()?.format()
+}
+
+/// Checks an SVG before it is passed on as it is: no script or event handler (an e-book reader
+/// or a browser would run them), and no embedded picture over the size limits (a 4 KB SVG can
+/// carry a 40,000-pixel PNG).
+pub fn check_svg(path: &Path) -> Result<(), String> {
+    use base64::Engine;
+    use std::sync::LazyLock;
+    static HANDLER: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?i)[\s/]on[a-z]+\s*=").unwrap_or_else(|_| unreachable!()));
+    static EMBEDDED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)data:image/([a-z+.-]+);base64,([A-Za-z0-9+/=\s]+)").unwrap_or_else(|_| unreachable!())
+    });
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot open it: {e}"))?;
+    if meta.len() > crate::files::MAX_IMAGE_FILE {
+        return Err(format!("it is {} bytes, over the limit of {} bytes", meta.len(), crate::files::MAX_IMAGE_FILE));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it as SVG text: {e}"))?;
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<script") || lower.contains("javascript:") || HANDLER.is_match(&text) {
+        return Err("it holds a script or an event handler (`onload=…`), which an e-book or a browser would run; \
+                    export it again as plain SVG"
+            .into());
+    }
+    for found in EMBEDDED.captures_iter(&text) {
+        if found[1].eq_ignore_ascii_case("svg+xml") {
+            return Err("it embeds another SVG; embed the picture as PNG or JPEG, or use the SVG on its own".into());
+        }
+        // The header is in the first bytes: decode only the start of the data.
+        let start: String = found[2].chars().filter(|c| !c.is_whitespace()).take(8192).collect();
+        let usable = start.len() - start.len() % 4;
+        let header = base64::engine::general_purpose::STANDARD.decode(&start[..usable]).unwrap_or_default();
+        let reader = ImageReader::new(std::io::Cursor::new(header)).with_guessed_format();
+        let size = reader.ok().and_then(|r| r.into_dimensions().ok());
+        match size {
+            Some((width, height)) => {
+                within_limits(width, height).map_err(|why| format!("it embeds a picture: {why}"))?
+            }
+            None => return Err("it embeds a picture that cannot be read (damaged, or in an unknown format)".into()),
+        }
+    }
+    Ok(())
 }
 
 /// SVG is passed to the renderers as it is: it is neither sniffed nor decoded.

@@ -162,10 +162,21 @@ impl<'a> Keys<'a> {
         self.report(self.error(offset, self.code, format!("`{key}` should be {expected}")).hint(hint));
     }
 
+    /// A text written with an escape (`\u001b`) that no output can carry is refused at its key.
+    fn printable(&self, key: &str, text: &str, offset: usize) {
+        if let Some(c) = text.chars().find(|c| crate::text::unprintable(*c)) {
+            let message = format!("`{key}`: {}", crate::text::unprintable_message(c));
+            self.report(self.error(offset, self.code, message).hint(crate::text::UNPRINTABLE_HINT));
+        }
+    }
+
     pub fn string(&self, key: &'static str) -> Option<At<String>> {
         let (value, offset) = self.entry(key)?;
         match value.get_ref().as_str() {
-            Some(text) => Some(At { value: text.to_string(), offset }),
+            Some(text) => {
+                self.printable(key, text, offset);
+                Some(At { value: text.to_string(), offset })
+            }
             None => {
                 self.wrong_type(key, offset, "text", "put the text in double quotes: \"...\"");
                 None
@@ -192,13 +203,19 @@ impl<'a> Keys<'a> {
     pub fn strings(&self, key: &'static str, one_or_more: bool) -> Vec<At<String>> {
         let Some((value, offset)) = self.entry(key) else { return Vec::new() };
         match value.get_ref() {
-            DeValue::String(text) if one_or_more => vec![At { value: text.to_string(), offset }],
+            DeValue::String(text) if one_or_more => {
+                self.printable(key, text, offset);
+                vec![At { value: text.to_string(), offset }]
+            }
             DeValue::Array(items) => {
                 let mut out = Vec::new();
                 for item in items {
                     let at = self.base + item.span().start;
                     match item.get_ref().as_str() {
-                        Some(text) => out.push(At { value: text.to_string(), offset: at }),
+                        Some(text) => {
+                            self.printable(key, text, at);
+                            out.push(At { value: text.to_string(), offset: at });
+                        }
                         None => self.wrong_type(
                             key,
                             at,

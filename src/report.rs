@@ -15,6 +15,7 @@ pub struct HandoutListing {
     pub slug: String,
     pub title: String,
     pub lang: Lang,
+    #[serde(serialize_with = "crate::diagnostic::lossy_path")]
     pub path: PathBuf,
     pub sections: Vec<SectionListing>,
     pub outputs: Vec<OutputListing>,
@@ -34,6 +35,7 @@ pub struct OutputListing {
     /// The ids of the sections it prints, in its order.
     pub sections: Vec<String>,
     /// The files a build writes (in the default output folder).
+    #[serde(serialize_with = "crate::diagnostic::lossy_paths")]
     pub files: Vec<PathBuf>,
 }
 
@@ -81,6 +83,7 @@ pub fn listing(loaded: &Loaded) -> Vec<HandoutListing> {
 pub struct SmsListing {
     pub slug: String,
     pub profile: String,
+    #[serde(serialize_with = "crate::diagnostic::lossy_path")]
     pub path: PathBuf,
     pub messages: Vec<crate::render::sms::Message>,
     pub problems: Vec<Diagnostic>,

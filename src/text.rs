@@ -15,6 +15,27 @@ pub enum RunKind {
     Latin,
 }
 
+/// A character no output can carry: control characters other than tab and line breaks (an
+/// escape pasted from a terminal, a stray U+0001) are not allowed in XML, print as empty boxes
+/// and can drive a terminal; noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, …) are not text.
+pub fn unprintable(c: char) -> bool {
+    let code = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
+}
+
+/// Why [`unprintable`] refuses `c`, for a message.
+pub fn unprintable_message(c: char) -> String {
+    let kind = if c.is_control() { "a control character" } else { "a noncharacter" };
+    format!(
+        "the invisible character U+{:04X} ({kind}) cannot be printed or put in an e-book or a web page",
+        u32::from(c)
+    )
+}
+
+/// What to do about an unprintable character.
+pub const UNPRINTABLE_HINT: &str =
+    "delete it (it often comes in with text pasted from another program, and many editors do not show it)";
+
 /// A name safe as a file or folder name on every system: lower-case letters, digits, `-`,
 /// `.` and `_`, not starting with `.` or `-`.
 pub fn is_slug(name: &str) -> bool {

@@ -83,6 +83,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
     let citation_style = resolve::citation_style(&front, &source, project, dir, &mut errors);
     validate::citations(&body, &sources, &front, &source, parts.body.clone(), &mut errors);
     validate::word_processor_habits(&source, parts.body.clone(), &mut errors);
+    validate::unprintable_characters(&source, parts.body.clone(), &mut errors);
     let messages = validate::short_messages(&front, &source, &mut errors);
     let failed = |errors| {
         let section_ids = body.sections.iter().map(|s| s.id.clone()).collect();

@@ -119,7 +119,7 @@ pub fn images(sections: &mut [Section], source: &SourceText, root: &Root, dir: &
             };
             let found = root.resolve(dir, &image.src).map_err(|why| (why, false)).and_then(|path| {
                 if crate::images::is_svg(&path) {
-                    Ok(path)
+                    crate::images::check_svg(&path).map(|()| path).map_err(|why| (why, true))
                 } else {
                     crate::images::check_header(&path).map(|_| path).map_err(|why| (why, true))
                 }

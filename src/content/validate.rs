@@ -129,7 +129,7 @@ fn is_reserved_name(name: &str) -> bool {
 }
 
 /// Every citation has its source; a missing source gets the nearest key. When a bibliography
-/// could not be read, its keys are not reported again: the cause was.
+/// could not be read or parsed, its keys are not reported again: the cause was.
 pub fn citations(
     body: &Body,
     sources: &[Source],
@@ -138,7 +138,8 @@ pub fn citations(
     body_range: Range<usize>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let bibliography_failed = errors.iter().any(|e| e.code == "path" && e.message.starts_with("bibliography"));
+    let bibliography_failed =
+        errors.iter().any(|e| e.code == "bibliography" || (e.code == "path" && e.message.starts_with("bibliography")));
     for use_ in &body.citations {
         if sources.iter().any(|s| s.key == use_.key) || bibliography_failed {
             continue;
@@ -171,6 +172,25 @@ pub fn citations(
                 );
             }
         }
+    }
+}
+
+/// Characters no output can carry in the body, each at its place (the first few of a file: a
+/// file full of them is one fault, not hundreds of lines of it). The front matter's texts are
+/// checked as they are read, escapes (`\u001b`) included.
+pub fn unprintable_characters(source: &SourceText, body: Range<usize>, errors: &mut Vec<Diagnostic>) {
+    const SHOWN: usize = 10;
+    let found: Vec<(usize, char)> = source.text[body.clone()]
+        .char_indices()
+        .filter(|(_, c)| crate::text::unprintable(*c))
+        .map(|(at, c)| (body.start + at, c))
+        .collect();
+    for (i, (at, c)) in found.iter().take(SHOWN).enumerate() {
+        let mut message = crate::text::unprintable_message(*c);
+        if i + 1 == SHOWN && found.len() > SHOWN {
+            message.push_str(&format!(" (and {} more in this file)", found.len() - SHOWN));
+        }
+        errors.push(source.error_at(*at, "text", message).hint(crate::text::UNPRINTABLE_HINT));
     }
 }
 

@@ -115,7 +115,17 @@ pub fn handout_fingerprint(
     root: &Path,
     project_print: &str,
 ) -> String {
-    let mut files: Vec<PathBuf> = handout.sources.iter().map(|s| s.origin.path.clone()).collect();
+    // Bibliographies as they were read for this build (not as they may be by now: an edit made
+    // while the build runs must make the next build build again).
+    let mut read: Vec<(&Path, &str)> = Vec::new();
+    for source in &handout.sources {
+        if let crate::model::SourceRecord::Bibtex(text) = &source.record
+            && !read.iter().any(|(path, _)| *path == source.origin.path)
+        {
+            read.push((&source.origin.path, text.as_str()));
+        }
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
     for section in &handout.sections {
         files.extend(crate::model::images_in(&section.blocks).into_iter().map(|i| i.path.clone()));
     }
@@ -124,12 +134,18 @@ pub fn handout_fingerprint(
         files.push(path.clone());
     }
     files.extend(inputs.iter().cloned());
-    files.retain(|f| *f != handout.path);
+    files.retain(|f| *f != handout.path && !read.iter().any(|(path, _)| path == f));
     files.sort();
     files.dedup();
     let mut print = Fingerprint::default();
     print.add(project_print.as_bytes());
     print.add(text.as_bytes());
+    for (path, text) in read {
+        print.add(relative(root, path).as_bytes());
+        print.add(text.as_bytes());
+    }
+    // The others are read again when the outputs are made, after this: an edit made meanwhile
+    // changes this fingerprint or the output, never only the output.
     for file in &files {
         print.add(relative(root, file).as_bytes());
         print.add(&crate::files::read_resolved_bytes(file, crate::files::MAX_IMAGE_FILE).unwrap_or_default());

@@ -209,3 +209,106 @@ fn fuzz_regressions_still_parse() {
     }
     assert!(count > 0);
 }
+
+/// A minimal handout that builds.
+const SMALL: &str =
+    "+++\ntitle = \"T\"\nsummary = \"Short.\"\n[contact]\nphone = \"1-800-555-0100\"\n+++\nText here.\n";
+
+#[cfg(unix)]
+#[test]
+fn output_folders_that_are_links_out_of_the_project_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    // `dist/<slug>` a link to another folder.
+    let dir = Dir::new();
+    dir.write("content/a.md", SMALL);
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("dist/a")).unwrap();
+    dir.run(&["build"]).fails_with(1, "dist/a:1:1: error[io]: dist/a is a link; remove it");
+    // `dist` itself a link out of the project.
+    let dir = Dir::new();
+    dir.write("content/a.md", SMALL);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("dist")).unwrap();
+    dir.run(&["build"]).fails_with(1, "dist is a link out of the project; remove it, or give the folder with `-o`");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "something was written through a link");
+    // A folder outside the project given with `-o` is the author's choice.
+    let out = outside.path().join("chosen");
+    dir.run(&["build", "-o", out.to_str().unwrap()]).success();
+    assert!(out.join("a/leaflet.pdf").is_file());
+}
+
+#[test]
+fn a_missing_font_folder_or_an_output_file_is_a_usage_error() {
+    let dir = Dir::new();
+    dir.write("content/a.md", SMALL);
+    dir.write("a-file", "x");
+    dir.run(&["build", "--font-path", "no-such-folder"]).fails_with(2, "'--font-path <DIR>': no such folder");
+    dir.run(&["check", "--font-path", "a-file"]).fails_with(2, "it is a file, not a folder of fonts");
+    dir.run(&["build", "-o", "a-file"]).fails_with(2, "it is a file; give a folder");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_reported_in_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new();
+    let name = std::ffi::OsStr::from_bytes(b"content/b\xff.md");
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join(name), SMALL).unwrap();
+    for command in ["check", "build"] {
+        let run = dir.run(&[command, "--json"]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert!(report.to_string().contains("content/b\u{fffd}.md"), "{command}: {report}");
+    }
+}
+
+#[test]
+fn two_builds_at_once_both_finish() {
+    let dir = Dir::with_sample();
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_handout"))
+            .args(["build", "--force", "-q"])
+            .current_dir(dir.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for round in 0..4 {
+        let (a, b) = (start(), start());
+        for child in [a, b] {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "round {round}: {stderr}");
+        }
+    }
+    assert!(!dir.files("dist").iter().any(|f| f.contains(".handout-tmp-")), "{:?}", dir.files("dist"));
+}
+
+#[test]
+fn many_unknown_long_citations_are_each_reported_once() {
+    let dir = Dir::new();
+    let keys: Vec<String> = (0..400).map(|i| format!("verylongkeyname{i:0200}")).collect();
+    let bib: String = keys
+        .iter()
+        .map(|k| format!("@article{{{k}, title={{T}}, author={{A, B}}, year={{2020}}, journal={{J}}}}\n"))
+        .collect();
+    dir.write("content/a.bib", &bib);
+    let cites: Vec<String> = (0..400).map(|i| format!("[@unknownkey{i:0200}]")).collect();
+    let head = SMALL.replace("[contact]", "bibliography = \"a.bib\"\n[contact]").replace("Text here.\n", "");
+    dir.write("content/a.md", &format!("{head}Text {}.\n", cites.join(" ")));
+    let run = dir.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains("unknown key"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("has no source").count(), 400, "{}", &run.stderr[..2000.min(run.stderr.len())]);
+}
+
+#[test]
+fn a_bibliography_that_does_not_parse_is_reported_once_without_its_echoes() {
+    let dir = Dir::new();
+    dir.write("content/a.bib", "@article{k, title={T}, author={A, B}, year={2020}, journal={J}\n");
+    let head = SMALL.replace("[contact]", "bibliography = \"a.bib\"\n[contact]").replace("Text here.\n", "");
+    dir.write("content/a.md", &format!("{head}Text [@k] and [@k].\n"));
+    let run = dir.run(&["check"]);
+    assert!(run.stderr.contains("content/a.bib:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("has no source"), "{}", run.stderr);
+}
