@@ -44,20 +44,49 @@ pub fn plain(runs: &[Run]) -> String {
 pub fn style_from_name(
     name: &str,
     resolve: &dyn Fn(&str) -> Result<std::path::PathBuf, String>,
-) -> Result<CitationStyle, String> {
+) -> Result<CitationStyle, StyleError> {
     match name {
         "vancouver" => Ok(CitationStyle::Vancouver),
         "ama" => Ok(CitationStyle::Ama),
         "apa" => Ok(CitationStyle::Apa),
         path if path.ends_with(".csl") => {
-            resolve(path).map(CitationStyle::File).map_err(|why| format!("citation style `{path}`: {why}"))
+            let file = resolve(path).map_err(|why| StyleError::Name(format!("citation style `{path}`: {why}")))?;
+            check_style_file(&file).map_err(StyleError::File)?;
+            Ok(CitationStyle::File(file))
         }
-        other => Err(format!(
+        other => Err(StyleError::Name(format!(
             "unknown citation style `{other}`: use \"vancouver\" (the default), \"ama\", \"apa\" or the path of a .csl file{}",
             crate::diagnostic::did_you_mean(other, ["vancouver", "ama", "apa"])
                 .map(|n| format!(" (did you mean \"{n}\"?)"))
                 .unwrap_or_default()
-        )),
+        ))),
+    }
+}
+
+/// Why a `citation-style` cannot be used: the name (reported where it is written) or the
+/// style file itself (reported once, in the file, however many handouts name it).
+#[derive(Debug)]
+pub enum StyleError {
+    Name(String),
+    File(Diagnostic),
+}
+
+/// A `.csl` file must be an independent CSL style; a fault is placed at the element it names.
+fn check_style_file(path: &std::path::Path) -> Result<(), Diagnostic> {
+    let source = crate::files::read_resolved(path)?;
+    let hint = "check the file against the CSL 1.0.2 schema, or use \"vancouver\", \"ama\" or \"apa\"";
+    match Style::from_xml(&source.text) {
+        Ok(Style::Independent(_)) => Ok(()),
+        Ok(Style::Dependent(d)) => Err(source
+            .error_at(source.text.find("<link").unwrap_or(0), "citation", "this CSL style is a dependent style")
+            .hint(format!("use its parent style {} instead", d.parent_link.href))),
+        Err(e) => {
+            let message = format!("{e} ({})", e.source);
+            // "… occured at `info` …": the element is where to look.
+            let element = message.split('`').nth(1).map(|name| format!("<{name}"));
+            let at = element.and_then(|tag| source.text.find(&tag)).unwrap_or(0);
+            Err(source.error_at(at, "citation", format!("not a valid CSL style: {message}")).hint(hint))
+        }
     }
 }
 

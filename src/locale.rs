@@ -63,6 +63,18 @@ pub fn for_lang(lang: &str) -> Strings {
     resolve(&Lang(lang.to_string()), &ProjectLocales::new()).0
 }
 
+/// Longest interface string: they are labels and short sentences (the longest built-in, the
+/// French SMS help reply, is 158 characters).
+const MAX_STRING: usize = 300;
+/// Most `{…}` places in one string: each is filled with another string, and strings full of
+/// places multiplied into gigabytes.
+const MAX_PLACEHOLDERS: usize = 3;
+
+/// Whether an interface string is short enough, places included.
+fn short(text: &str, longest: usize) -> bool {
+    text.chars().count() <= longest && text.matches('{').count() <= MAX_PLACEHOLDERS
+}
+
 /// The project's `assets/locales/<lang>.toml` files: only known keys, each a string (`months`
 /// twelve strings, `quotes` four).
 pub fn load_project(root: &Root) -> Result<ProjectLocales, Vec<Diagnostic>> {
@@ -87,9 +99,9 @@ pub fn load_project(root: &Root) -> Result<ProjectLocales, Vec<Diagnostic>> {
             let wanted = lists.iter().find(|(name, _)| *name == key.value).map(|(_, n)| *n);
             let fine = match (wanted, value) {
                 (Some(n), toml::de::DeValue::Array(items)) => {
-                    items.len() == n && items.iter().all(|i| i.get_ref().is_str())
+                    items.len() == n && items.iter().all(|i| i.get_ref().as_str().is_some_and(|t| short(t, 40)))
                 }
-                (None, value) => value.is_str(),
+                (None, value) => value.as_str().is_some_and(|t| short(t, MAX_STRING)),
                 _ => false,
             };
             if !known.contains(&key.value) {
@@ -104,8 +116,11 @@ pub fn load_project(root: &Root) -> Result<ProjectLocales, Vec<Diagnostic>> {
                 );
             } else if !fine {
                 let message = match wanted {
-                    Some(n) => format!("`{}` must list {n} strings", key.value),
-                    None => format!("`{}` must be a string", key.value),
+                    Some(n) => format!("`{}` must list {n} strings of at most 40 characters", key.value),
+                    None => format!(
+                        "`{}` must be a string of at most {MAX_STRING} characters with at most {MAX_PLACEHOLDERS} `{{…}}` places",
+                        key.value
+                    ),
                 };
                 problems.push(source.error_at(key.offset, "locale", message));
             }
@@ -166,6 +181,14 @@ mod tests {
             let (strings, missing) = resolve(&Lang(tag.to_string()), &ProjectLocales::new());
             assert!(missing.is_empty(), "{tag}: {missing:?}");
             assert_eq!(strings.months.len(), 12, "{tag}");
+            for (key, value) in &table {
+                let fits = match value {
+                    toml::Value::String(text) => short(text, MAX_STRING),
+                    toml::Value::Array(items) => items.iter().all(|i| i.as_str().is_some_and(|t| short(t, 40))),
+                    _ => false,
+                };
+                assert!(fits, "{tag}: `{key}` is over the limits a project's locale must keep");
+            }
         }
     }
 

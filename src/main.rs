@@ -101,7 +101,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Check { paths, json, review } => {
             let loaded = handout::load(handout::find(&paths)?);
-            let mut diagnostics = handout::check::run(&loaded, &handout::Renderers::new(&review.font_path), &clock);
+            let checked = handout::check::run(&loaded, &handout::Renderers::new(&review.font_path), &clock);
+            let mut diagnostics = checked.diagnostics;
             // Grouped by file, each file's findings in the order found.
             diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
             if review.deny.is_some() {
@@ -109,10 +110,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
-                print_json(&diagnostics);
+                print_json(&serde_json::json!({ "diagnostics": diagnostics, "handouts": checked.scores }));
                 return Ok(exit(errors));
             }
             print_diagnostics(&diagnostics);
+            print_scores(&checked.scores);
             let warnings = diagnostics.len() - errors;
             let found = if diagnostics.is_empty() {
                 "no problems".to_string()
@@ -252,6 +254,30 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) -> usize {
         let _ = writeln!(err, "{text}");
     }
     diagnostics.iter().filter(|d| d.is_error()).count()
+}
+
+/// One line per handout: the plain-language checklist items met and the figures.
+fn print_scores(scores: &[handout::check::HandoutScores]) {
+    let mut out = std::io::stdout().lock();
+    for handout in scores {
+        let s = &handout.scores;
+        let share = |items: &handout::check::plain::Items| {
+            format!("{}/{}", items.met.values().filter(|m| **m).count(), items.met.len())
+        };
+        let _ = writeln!(
+            out,
+            "{}: plain language: PEMAT-P understandability {} ({} %), actionability {}; Clear Communication Index {} ({} %); complex words {} %, passive sentences {} %, lexical density {}",
+            handout.path.display(),
+            share(&s.pemat_understandability),
+            s.pemat_understandability.percent_met,
+            share(&s.pemat_actionability),
+            share(&s.clear_communication_index),
+            s.clear_communication_index.percent_met,
+            s.complex_words_percent,
+            s.passive_sentences_percent,
+            s.lexical_density,
+        );
+    }
 }
 
 /// The text with the characters GSM-7 cannot carry highlighted (inverse video on a

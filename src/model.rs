@@ -25,6 +25,52 @@ pub struct Handout {
     pub messages: Vec<ShortMessage>,
     /// Interface strings in the handout's language.
     pub strings: Strings,
+    /// How `check` reviews its language (the project's `[plain-language]` under the handout's).
+    pub plain: PlainLanguage,
+}
+
+/// `[plain-language]`: the plain-language review's limits and the rules turned off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlainLanguage {
+    pub enabled: bool,
+    /// A sentence longer than this many words is marked.
+    pub sentence_words: usize,
+    /// A paragraph with more sentences, or more words, than these is marked.
+    pub paragraph_sentences: usize,
+    pub paragraph_words: usize,
+    /// Rules turned off by name (see [`PlainLanguage::RULES`]).
+    pub off: Vec<String>,
+}
+
+impl PlainLanguage {
+    /// The rules, by the names settings use.
+    pub const RULES: &[&str] = &[
+        "complex-words",
+        "passive-voice",
+        "long-sentences",
+        "long-paragraphs",
+        "acronyms",
+        "numbers",
+        "speak-to-reader",
+        "headings",
+        "call-to-action",
+    ];
+
+    pub fn on(&self, rule: &str) -> bool {
+        self.enabled && !self.off.iter().any(|r| r == rule)
+    }
+}
+
+impl Default for PlainLanguage {
+    fn default() -> Self {
+        PlainLanguage {
+            enabled: true,
+            sentence_words: 20,
+            paragraph_sentences: 5,
+            paragraph_words: 100,
+            off: Vec::new(),
+        }
+    }
 }
 
 impl Handout {

@@ -26,6 +26,7 @@ pub struct ProjectSettings {
     pub max_grade: Option<f64>,
     pub contact: Contact,
     pub fonts: Fonts,
+    pub plain: crate::model::PlainLanguage,
 }
 
 impl Default for ProjectSettings {
@@ -38,6 +39,7 @@ impl Default for ProjectSettings {
             max_grade: None,
             contact: Contact::default(),
             fonts: Fonts::default(),
+            plain: crate::model::PlainLanguage::default(),
         }
     }
 }
@@ -149,7 +151,10 @@ fn read(keys: &Keys, root: &Root) -> ProjectSettings {
     });
     let citation_style = keys.string("citation-style").and_then(|style| {
         crate::cite::style_from_name(&style.value, &|w| root.resolve(root.path(), w))
-            .map_err(|why| keys.report(keys.error(style.offset, "citation", why)))
+            .map_err(|why| match why {
+                crate::cite::StyleError::Name(why) => keys.report(keys.error(style.offset, "citation", why)),
+                crate::cite::StyleError::File(fault) => keys.report(fault),
+            })
             .ok()
     });
     let max_grade = keys
@@ -157,6 +162,7 @@ fn read(keys: &Keys, root: &Root) -> ProjectSettings {
         .map(|g| g.value);
     let contact = keys.table("contact").map(|t| read_contact(&t, Contact::default())).unwrap_or_default();
     let fonts = keys.table("fonts").map(|t| read_fonts(&t)).unwrap_or_default();
+    let plain = keys.table("plain-language").map(|t| read_plain(&t, Default::default())).unwrap_or_default();
     if let Some((_, offset)) = keys.value("opt-out") {
         keys.report(keys.error(offset, "settings", "`opt-out` is no longer a project setting").hint(
             "composed text messages end with how to stop them in each handout's language; to word it your way, set `sms-opt-out` in assets/locales/<lang>.toml, or `opt-out` in an sms profile",
@@ -172,12 +178,45 @@ fn read(keys: &Keys, root: &Root) -> ProjectSettings {
         max_grade,
         contact,
         fonts,
+        plain,
     };
     keys.finish();
     settings
 }
 
 /// `[contact]`: its keys over `base` (a handout names its own help line, the project a default).
+/// `[plain-language]` over `base` (the project's, for a handout).
+pub fn read_plain(keys: &Keys, base: crate::model::PlainLanguage) -> crate::model::PlainLanguage {
+    use crate::model::PlainLanguage;
+    let count = |key: &'static str, range: std::ops::RangeInclusive<i64>| {
+        keys.integer(key, range, "a whole number").and_then(|n| usize::try_from(n.value).ok())
+    };
+    let mut off = base.off.clone();
+    for rule in keys.strings("off", false) {
+        if PlainLanguage::RULES.contains(&rule.value.as_str()) {
+            off.push(rule.value);
+        } else {
+            let near = crate::diagnostic::did_you_mean(&rule.value, PlainLanguage::RULES.iter().copied());
+            let hint = match near {
+                Some(near) => format!("did you mean \"{near}\"?"),
+                None => format!("the rules: {}", PlainLanguage::RULES.join(", ")),
+            };
+            keys.report(
+                keys.error(rule.offset, "settings", format!("unknown plain-language rule `{}`", rule.value)).hint(hint),
+            );
+        }
+    }
+    let plain = PlainLanguage {
+        enabled: keys.boolean("enabled").map_or(base.enabled, |b| b.value),
+        sentence_words: count("sentence-words", 5..=200).unwrap_or(base.sentence_words),
+        paragraph_sentences: count("paragraph-sentences", 1..=100).unwrap_or(base.paragraph_sentences),
+        paragraph_words: count("paragraph-words", 10..=2000).unwrap_or(base.paragraph_words),
+        off,
+    };
+    keys.finish();
+    plain
+}
+
 pub fn read_contact(keys: &Keys, base: Contact) -> Contact {
     let contact = Contact {
         name: keys.string("name").map(|v| v.value).or(base.name),

@@ -1,5 +1,6 @@
 //! The checks a reviewer would otherwise do by hand, beyond what parsing and rendering find.
 
+pub mod plain;
 pub mod readability;
 
 use crate::diagnostic::Diagnostic;
@@ -397,29 +398,59 @@ pub fn review(loaded: &Loaded, clock: &Clock) -> Vec<Vec<Diagnostic>> {
         .collect()
 }
 
+/// What `handout check` found: every finding, and each reviewed handout's plain-language scores.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub scores: Vec<HandoutScores>,
+}
+
+/// One handout's plain-language scores, for `check --json`.
+#[derive(Debug, serde::Serialize)]
+pub struct HandoutScores {
+    #[serde(serialize_with = "crate::diagnostic::lossy_path")]
+    pub path: std::path::PathBuf,
+    pub slug: String,
+    pub scores: plain::Scores,
+}
+
 /// `handout check`: what loading found, the review, and what each output's renderer would
-/// refuse (rendered in memory, nothing written), with the reading level.
-pub fn run(loaded: &Loaded, renderers: &Renderers, clock: &Clock) -> Vec<Diagnostic> {
+/// refuse (rendered in memory, nothing written), with the reading level and the
+/// plain-language review.
+pub fn run(loaded: &Loaded, renderers: &Renderers, clock: &Clock) -> Checked {
     let mut diagnostics = loaded.diagnostics.clone();
+    let lexicon = plain::Lexicon::new(loaded);
     let rendered = crate::parallel::map(&loaded.handouts, |entry| {
         let project = loaded.project_of(entry);
         let mut found = images(&entry.handout);
-        if !found.is_empty() {
-            return found;
-        }
-        let profiles = entry.outputs.iter().map(|o| &o.profile);
-        let selections = crate::select::select_all(&entry.handout, profiles, &renderers.styles);
-        for (output, selected) in entry.outputs.iter().zip(selections) {
-            match selected {
-                Ok(selection) => found
-                    .extend(renderers.render(&selection, &output.options, project, clock).err().into_iter().flatten()),
-                Err(error) => found.push(error),
+        if found.is_empty() {
+            let profiles = entry.outputs.iter().map(|o| &o.profile);
+            let selections = crate::select::select_all(&entry.handout, profiles, &renderers.styles);
+            for (output, selected) in entry.outputs.iter().zip(selections) {
+                match selected {
+                    Ok(selection) => found.extend(
+                        renderers.render(&selection, &output.options, project, clock).err().into_iter().flatten(),
+                    ),
+                    Err(error) => found.push(error),
+                }
             }
         }
-        found.extend(reading_level(entry, project.settings.max_grade));
-        found
+        let level = reading_level(entry, project.settings.max_grade);
+        let language = plain::review(entry, &lexicon, level.is_empty());
+        found.extend(level);
+        found.extend(language.findings);
+        let scores = language.scores.map(|scores| HandoutScores {
+            path: entry.handout.path.clone(),
+            slug: entry.handout.meta.slug.clone(),
+            scores,
+        });
+        (found, scores)
     });
+    diagnostics.extend(lexicon.problems);
     diagnostics.extend(review(loaded, clock).into_iter().flatten());
-    diagnostics.extend(rendered.into_iter().flatten());
-    diagnostics
+    let mut scores = Vec::new();
+    for (found, score) in rendered {
+        diagnostics.extend(found);
+        scores.extend(score);
+    }
+    Checked { diagnostics, scores }
 }

@@ -24,6 +24,8 @@ pub struct FrontMatter {
     pub sources: Vec<InlineSource>,
     pub citation_style: Option<At<String>>,
     pub sms: Vec<At<String>>,
+    /// The handout's `[plain-language]` over the project's.
+    pub plain: crate::model::PlainLanguage,
 }
 
 /// An inline `[[sources]]` table.
@@ -51,7 +53,11 @@ pub struct InlineSource {
 pub const SOURCE_KINDS: &[&str] = &["article", "book", "chapter", "report", "webpage", "misc"];
 
 /// Reads every key of the front matter; `contact` comes over the project's.
-pub fn read(keys: &Keys, project_contact: &crate::model::Contact) -> FrontMatter {
+pub fn read(
+    keys: &Keys,
+    project_contact: &crate::model::Contact,
+    project_plain: &crate::model::PlainLanguage,
+) -> FrontMatter {
     let front = FrontMatter {
         title: keys.required_string("title"),
         subtitle: keys.string("subtitle"),
@@ -71,6 +77,10 @@ pub fn read(keys: &Keys, project_contact: &crate::model::Contact) -> FrontMatter
         sources: keys.tables("sources").iter().map(read_source).collect(),
         citation_style: keys.string("citation-style"),
         sms: keys.strings("sms", false),
+        plain: match keys.table("plain-language") {
+            Some(table) => crate::settings::read_plain(&table, project_plain.clone()),
+            None => project_plain.clone(),
+        },
     };
     // Read with the handout's sections, by `profile`.
     let _ = keys.value("outputs");

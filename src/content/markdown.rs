@@ -9,6 +9,10 @@ use crate::model::{Align, Block, CalloutKind, Image, Inline, Section};
 /// than risking a stack overflow in a renderer.
 pub const MAX_NESTING: usize = 48;
 
+/// Deepest nesting of lists and quotes, counted as the author writes them (a list inside a
+/// quote is two). Every renderer takes this depth: Typst's show rules stop at about 15 quotes.
+pub const MAX_BLOCK_NESTING: usize = 8;
+
 /// Most links, emphasised spans, citations and other inline markup in one handout. Real
 /// handouts have a few hundred; typesetting time grows faster than linearly with them.
 pub const MAX_INLINE_MARKUP: usize = 5_000;
@@ -44,6 +48,7 @@ pub fn parse_body(source: &SourceText, start: usize, errors: &mut Vec<Diagnostic
         html_comment: false,
         section_links: Vec::new(),
         inline_markup: 0,
+        block_depth: 0,
         notes: std::collections::BTreeMap::new(),
         note_uses: Vec::new(),
     };
@@ -135,6 +140,8 @@ struct Builder<'a> {
     section_links: Vec<(String, usize)>,
     /// Inline markup elements so far, against [`MAX_INLINE_MARKUP`].
     inline_markup: usize,
+    /// Lists and quotes open around the current event.
+    block_depth: usize,
     /// Footnote definitions: label → (text, offset).
     notes: std::collections::BTreeMap<String, (Vec<Block>, usize)>,
     /// Footnote references: label and offset.
@@ -182,13 +189,22 @@ impl Builder<'_> {
                         return false;
                     }
                 }
+                if matches!(tag, Tag::List(_) | Tag::BlockQuote(_)) {
+                    self.block_depth += 1;
+                    if self.block_depth > MAX_BLOCK_NESTING {
+                        let message = format!("lists and quotes are nested more than {MAX_BLOCK_NESTING} deep");
+                        let hint = "flatten the structure; a handout rarely needs more than two levels";
+                        self.errors.push(self.source.error_at(offset, "markdown", message).hint(hint));
+                        return false;
+                    }
+                }
                 if self.frames.len() > MAX_NESTING {
                     self.errors.push(
                         self.source
                             .error_at(
                                 offset,
                                 "markdown",
-                                format!("lists, quotes or emphasis are nested more than {MAX_NESTING} deep"),
+                                format!("emphasis and links are nested more than {MAX_NESTING} deep"),
                             )
                             .hint("flatten the structure; a handout rarely needs more than two levels"),
                     );
@@ -196,7 +212,12 @@ impl Builder<'_> {
                 }
                 self.start_tag(tag, offset);
             }
-            Event::End(end) => self.end_tag(end),
+            Event::End(end) => {
+                if matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_)) {
+                    self.block_depth = self.block_depth.saturating_sub(1);
+                }
+                self.end_tag(end)
+            }
             Event::Code(code) => self.top().inlines.push(Inline::Code { text: code.to_string() }),
             Event::HardBreak => self.top().inlines.push(Inline::LineBreak),
             Event::Rule => {

@@ -67,7 +67,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         return Err(problems.into_inner().into());
     };
     let keys = Keys::new(&table, &source, parts.front_matter.start, &problems, "the front matter", "front-matter");
-    let front = front_matter::read(&keys, &project.settings.contact);
+    let front = front_matter::read(&keys, &project.settings.contact, &project.settings.plain);
     let mut errors = problems.into_inner();
     let mut body = markdown::parse_body(&source, parts.body.start, &mut errors);
     if body.sections.is_empty() && !errors.iter().any(Diagnostic::is_error) {
@@ -125,6 +125,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         citation_style,
         messages,
         strings,
+        plain: front.plain.clone(),
     };
     let range = parts.front_matter;
     Ok(Read { handout, front: (source, range), warnings: errors })

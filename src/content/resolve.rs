@@ -155,7 +155,10 @@ pub fn citation_style(
 ) -> CitationStyle {
     let Some(name) = &front.citation_style else { return project.settings.citation_style.clone() };
     crate::cite::style_from_name(&name.value, &|w| project.root.resolve(dir, w)).unwrap_or_else(|why| {
-        errors.push(source.error_at(name.offset, "citation", why));
+        errors.push(match why {
+            crate::cite::StyleError::Name(why) => source.error_at(name.offset, "citation", why),
+            crate::cite::StyleError::File(fault) => fault,
+        });
         CitationStyle::Vancouver
     })
 }

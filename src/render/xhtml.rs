@@ -472,13 +472,23 @@ impl Writer<'_> {
 const RESERVED: &[&str] = &["cover", "title", "nav", "toc", "references", "stylesheet"];
 
 /// The content document of a section: the first document holds the introduction (or, without
-/// one, the title page).
+/// one, the title page). Different ids always get different files.
 pub fn section_file(id: &str, has_intro: bool) -> String {
     if id == Section::INTRO {
         return if has_intro { "intro.xhtml".into() } else { "title.xhtml".into() };
     }
     let safe = anchor_safe(id);
-    if safe != id || RESERVED.contains(&id) { format!("section-{safe}.xhtml") } else { format!("{id}.xhtml") }
+    if safe != id {
+        // `a.b` and `a:b` are both `a-b` when made safe: the original id's hash keeps them apart.
+        let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        format!("section-{safe}-{hash:08x}.xhtml")
+    } else if RESERVED.contains(&id) || id.starts_with("section-") {
+        // `section-` names are the renamed ones': an id of that form is renamed too, so that
+        // `cover` and `section-cover` get different files.
+        format!("section-{id}.xhtml")
+    } else {
+        format!("{id}.xhtml")
+    }
 }
 
 /// The extension an image has inside the book: PNG, JPEG, GIF and SVG are kept, anything else
@@ -497,5 +507,13 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_forbidden_controls() {
         assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+
+    #[test]
+    fn different_section_ids_get_different_files() {
+        let ids = ["a.b", "a:b", "a-b", "cover", "section-cover", "references", "section-references", "x"];
+        let files: std::collections::BTreeSet<String> = ids.iter().map(|id| section_file(id, true)).collect();
+        assert_eq!(files.len(), ids.len(), "{files:?}");
+        assert!(files.iter().all(|f| !["cover.xhtml", "nav.xhtml", "intro.xhtml"].contains(&f.as_str())), "{files:?}");
     }
 }

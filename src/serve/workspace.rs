@@ -152,6 +152,7 @@ impl Workspace {
         };
         let loaded = crate::load::load(files.clone());
         let review = crate::check::review(&loaded, &self.clock);
+        let lexicon = crate::check::plain::Lexicon::new(&loaded);
         // The pages keep reading the current views while the new ones are made.
         let mut old: BTreeMap<String, View> = read(&self.views).iter().map(|v| (v.key.clone(), v.clone())).collect();
         let mut views = Vec::new();
@@ -162,7 +163,7 @@ impl Workspace {
             let old_version = previous.as_ref().map(|v| v.version);
             let entry = loaded.handouts.iter().position(|h| same_file(&h.handout.path, file));
             let view = match entry {
-                Some(i) => self.view_of(&loaded, &loaded.handouts[i], &review[i], key, previous),
+                Some(i) => self.view_of(&loaded, &loaded.handouts[i], &review[i], &lexicon, key, previous),
                 None => self.failed_view(&loaded, file, key, previous),
             };
             if old_version != Some(view.version) {
@@ -171,8 +172,13 @@ impl Workspace {
             views.push(view);
         }
         changed.extend(old.into_keys());
-        let loose: Vec<Diagnostic> =
-            loaded.diagnostics.iter().filter(|d| !files.iter().any(|f| same_file(&d.path, f))).cloned().collect();
+        let loose: Vec<Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| !files.iter().any(|f| same_file(&d.path, f)))
+            .chain(&lexicon.problems)
+            .cloned()
+            .collect();
         *write(&self.problems) = loose;
         *write(&self.views) = views;
         changed
@@ -196,6 +202,7 @@ impl Workspace {
         loaded: &Loaded,
         entry: &LoadedHandout,
         review: &[Diagnostic],
+        lexicon: &crate::check::plain::Lexicon,
         key: String,
         previous: Option<View>,
     ) -> View {
@@ -234,7 +241,9 @@ impl Workspace {
         let mut diagnostics: Vec<Diagnostic> =
             loaded.diagnostics.iter().filter(|d| same_file(&d.path, &entry.handout.path)).cloned().collect();
         diagnostics.extend(review.iter().cloned());
-        diagnostics.extend(crate::check::reading_level(entry, project.settings.max_grade));
+        let level = crate::check::reading_level(entry, project.settings.max_grade);
+        diagnostics.extend(crate::check::plain::review(entry, lexicon, level.is_empty()).findings);
+        diagnostics.extend(level);
         diagnostics.extend(outputs.iter().flat_map(|o| o.errors.iter().cloned()));
         let unchanged = !rendered && old_text.as_deref() == Some(&entry.text) && old_diagnostics == diagnostics;
         View {

@@ -444,8 +444,9 @@ fn check_json_lists_findings_with_places() {
     dir.write("content/x.md", "+++\ntitel = \"x\"\n+++\n");
     let run = dir.run(&["check", "--json"]);
     assert_eq!(run.code, 1);
-    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let findings = findings.as_array().unwrap();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings = report["diagnostics"].as_array().unwrap();
+    assert!(report["handouts"].as_array().unwrap().is_empty(), "a handout that does not load has no scores");
     let first = findings.iter().find(|f| f["message"].as_str().unwrap().contains("titel")).unwrap();
     assert_eq!(first["path"], "content/x.md");
     assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(2), Some(1)));

@@ -312,3 +312,51 @@ fn a_bibliography_that_does_not_parse_is_reported_once_without_its_echoes() {
     assert!(run.stderr.contains("content/a.bib:"), "{}", run.stderr);
     assert!(!run.stderr.contains("has no source"), "{}", run.stderr);
 }
+
+#[test]
+fn a_locale_string_cannot_multiply_into_gigabytes() {
+    let dir = Dir::new();
+    dir.write("content/a.md", SMALL);
+    let places = "{date}".repeat(300);
+    let month = "M".repeat(5000);
+    let months = vec![format!("\"{month}\""); 12].join(", ");
+    dir.write(
+        "assets/locales/en.toml",
+        &format!("reviewed = \"{places}\"\nmonth-year = \"{}\"\nmonths = [{months}]\n", "{month}".repeat(300)),
+    );
+    let run = dir.run(&["build"]);
+    run.fails_with(
+        1,
+        "assets/locales/en.toml:1:1: error[locale]: `reviewed` must be a string of at most 300 characters",
+    );
+    assert!(
+        run.stderr.contains("assets/locales/en.toml:3:1: error[locale]: `months` must list 12 strings of at most 40")
+    );
+}
+
+#[test]
+fn lists_and_quotes_as_deep_as_documented_build_in_every_format_and_deeper_is_located() {
+    let dir = Dir::new();
+    let list: String = (0..8).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+    let quotes: String = (1..=8).map(|i| format!("{} quote {i}\n{}\n", ">".repeat(i), ">".repeat(i))).collect();
+    dir.write("content/a.md", &format!("{SMALL}\n{list}\n{quotes}"));
+    dir.run(&["build"]).success();
+    dir.write("content/a.md", &format!("{SMALL}\n{list}{}- one more\n", "  ".repeat(8)));
+    dir.run(&["build"])
+        .fails_with(1, "content/a.md:17:17: error[markdown]: lists and quotes are nested more than 8 deep");
+}
+
+#[test]
+fn a_broken_style_file_is_reported_once_in_the_file_whoever_names_it() {
+    let dir = Dir::new();
+    dir.write(
+        "content/bad.csl",
+        "<?xml version=\"1.0\"?>\n<style xmlns=\"http://purl.org/net/citationstyles\" class=\"in-text\" version=\"1.0\">\n<info><title>x</title></info>\n<citation><layout><text variable=\"title\"/></layout></citation>\n</style>\n",
+    );
+    let with_style = SMALL.replace("[contact]", "citation-style = \"bad.csl\"\n[contact]");
+    dir.write("content/a.md", &with_style);
+    dir.write("content/b.md", &with_style.replace("title = \"T\"", "title = \"U\""));
+    let run = dir.run(&["check"]);
+    run.fails_with(1, "content/bad.csl:3:1: error[citation]: not a valid CSL style");
+    assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
+}

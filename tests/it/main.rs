@@ -11,6 +11,7 @@ mod hostile;
 mod html;
 mod languages;
 mod pdf;
+mod plain;
 mod print;
 mod review;
 mod serve;
