@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::load::{Loaded, LoadedHandout};
 use crate::model::Clock;
-use crate::output::cache::{self, Cache, CacheEntry};
+use crate::output::cache::{self, CacheEntry};
 use crate::output::{self, Artifact};
 use crate::profile::Output;
 use crate::render::Renderers;
@@ -77,15 +77,15 @@ pub fn build(
     let out_dir_of = |entry: &LoadedHandout| {
         options.out_dir.clone().unwrap_or_else(|| loaded.project_of(entry).root.path().join("dist"))
     };
+    let out_dirs: std::collections::BTreeSet<PathBuf> = loaded.handouts.iter().map(out_dir_of).collect();
+    for out_dir in &out_dirs {
+        output::sweep_temporaries(&out_dir.join(cache::CACHE_DIR));
+    }
     let project_prints: Vec<String> = loaded
         .projects
         .iter()
         .map(|p| cache::project_fingerprint(&p.root, &p.inputs(), &options.font_paths, clock))
         .collect();
-    let mut caches: BTreeMap<PathBuf, Cache> = BTreeMap::new();
-    for entry in &loaded.handouts {
-        caches.entry(out_dir_of(entry)).or_insert_with_key(|dir| cache::read_cache(dir));
-    }
     let jobs: Vec<_> = loaded.handouts.iter().zip(&refused).collect();
     let results = crate::parallel::map(&jobs, |&(entry, &refused)| {
         let out_dir = out_dir_of(entry);
@@ -98,18 +98,27 @@ pub fn build(
             project.root.path(),
             &project_prints[entry.project],
         );
+        let slug = &entry.handout.meta.slug;
         let outcome = if refused {
             Outcome::Failed(Vec::new())
         } else {
-            let cached =
-                caches[&out_dir].get(&entry.handout.meta.slug).filter(|e| e.inputs == inputs && !options.force);
-            build_one(entry, loaded, renderers, options, clock, &out_dir, cached, jobs.len())
+            let recorded = cache::read_entry(&out_dir, slug);
+            let cached = recorded.as_ref().filter(|r| r.entry.inputs == inputs && !options.force);
+            let outcome = build_one(entry, loaded, renderers, options, clock, &out_dir, cached, jobs.len());
+            match (outcome, recorded) {
+                (Outcome::Written(written), recorded) => record(&out_dir, slug, recorded, inputs, written),
+                (Outcome::UpToDate, Some(recorded)) if cache::record_is_older(&out_dir, slug, &recorded) => {
+                    // Still up to date; only its record is saved again (see `record_is_older`).
+                    let _ = cache::write_entry(&out_dir, slug, &recorded.entry);
+                    Outcome::UpToDate
+                }
+                (other, _) => other,
+            }
         };
         progress();
-        (out_dir, inputs, outcome)
+        outcome
     });
-    let mut changed: Vec<PathBuf> = Vec::new();
-    for (entry, (out_dir, inputs, outcome)) in loaded.handouts.iter().zip(results) {
+    for outcome in results {
         match outcome {
             Outcome::NotAsked => {}
             Outcome::UpToDate => report.up_to_date += 1,
@@ -118,21 +127,12 @@ pub fn build(
                 report.diagnostics.extend(errors);
             }
             Outcome::Written(written) => {
-                let Some(cache) = caches.get_mut(&out_dir) else { continue };
-                record(cache, &entry.handout.meta.slug, inputs, &written);
                 report.written.extend(written.into_iter().map(|(_, _, path, _)| path));
-                changed.push(out_dir);
             }
         }
     }
     // Warnings about profiles this build did not build are left for the build that does.
     report.diagnostics.retain(|d| d.is_error() || d.profile.as_deref().is_none_or(|p| options.asks_for(p)));
-    for (out_dir, cache) in caches.iter().filter(|(dir, _)| changed.contains(dir)) {
-        if let Err(e) = cache::write_cache(out_dir, cache) {
-            let message = format!("cannot save the build cache: {e}");
-            report.diagnostics.push(Diagnostic::warning(display_path(out_dir), "io", message));
-        }
-    }
     report
 }
 
@@ -165,7 +165,7 @@ fn build_one(
     options: &BuildOptions,
     clock: &Clock,
     out_dir: &Path,
-    cached: Option<&CacheEntry>,
+    cached: Option<&cache::Recorded>,
     handouts: usize,
 ) -> Outcome {
     let slug = &entry.handout.meta.slug;
@@ -209,8 +209,7 @@ fn build_one(
         .iter()
         .zip(&files)
         .map(|((profile, artifact), (path, _))| {
-            let stamp = cache::stamp(path).unwrap_or_default();
-            (profile.clone(), artifact.file_name.clone(), display_path(path), stamp)
+            (profile.clone(), artifact.file_name.clone(), display_path(path), cache::stamp(&artifact.bytes))
         })
         .collect();
     Outcome::Written(written)
@@ -251,16 +250,30 @@ fn render(
 
 /// Records what was written for a handout. Profiles not built this time (`--profile`) keep
 /// their record while the inputs are the same; a rebuilt profile's record is replaced whole.
-fn record(cache: &mut Cache, slug: &str, inputs: String, written: &[(String, String, PathBuf, String)]) {
-    let mut entry = cache
-        .remove(slug)
+fn record(
+    out_dir: &Path,
+    slug: &str,
+    recorded: Option<cache::Recorded>,
+    inputs: String,
+    written: Vec<(String, String, PathBuf, String)>,
+) -> Outcome {
+    let mut entry = recorded
+        .map(|r| r.entry)
         .filter(|old| old.inputs == inputs)
         .unwrap_or(CacheEntry { inputs, outputs: BTreeMap::new() });
-    for (profile, _, _, _) in written {
+    for (profile, _, _, _) in &written {
         entry.outputs.remove(profile);
     }
-    for (profile, name, _, stamp) in written {
+    for (profile, name, _, stamp) in &written {
         entry.outputs.entry(profile.clone()).or_default().insert(name.clone(), stamp.clone());
     }
-    cache.insert(slug.to_string(), entry);
+    match cache::write_entry(out_dir, slug, &entry) {
+        Ok(()) => Outcome::Written(written),
+        // The outputs are written; only the next build's shortcut is lost.
+        Err(e) => Outcome::Failed(vec![Diagnostic::warning(
+            display_path(out_dir),
+            "io",
+            format!("cannot save the build cache: {e}"),
+        )]),
+    }
 }

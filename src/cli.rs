@@ -41,6 +41,11 @@ pub enum Command {
         /// Rebuild every handout, even those unchanged since the last build.
         #[arg(long)]
         force: bool,
+        /// Build only share K of N of the handouts (1/4 … 4/4), for a CI matrix: each handout is
+        /// always in the same share (chosen by its slug; a translation with its original), and
+        /// the shares' output folders merge by copying into what one build writes.
+        #[arg(long, value_name = "K/N", value_parser = shard)]
+        shard: Option<(usize, usize)>,
         /// Print the report as JSON (files written, handouts, up to date, findings) for scripts.
         #[arg(long)]
         json: bool,
@@ -119,6 +124,17 @@ pub struct Review {
     /// An extra folder of fonts (.ttf, .otf) for PDFs; repeatable.
     #[arg(long, value_name = "DIR", value_parser = existing_folder)]
     pub font_path: Vec<PathBuf>,
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+fn shard(value: &str) -> Result<(usize, usize), String> {
+    let parsed = value
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    match parsed {
+        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
+        _ => Err("write the share as K/N with 1 ≤ K ≤ N, e.g. `--shard 2/4`".to_string()),
+    }
 }
 
 /// A folder that is there (`--font-path`): a usage error at once, not a fault of every handout.

@@ -36,6 +36,45 @@ impl LoadedHandout {
 }
 
 impl Loaded {
+    /// Keeps share `k` of `n` (1-based) of the handouts, and the findings about them: each
+    /// handout by its slug, a translation by its original's, so a handout stays in its share as
+    /// the catalog grows and a translation is checked beside its original.
+    pub fn keep_shard(&mut self, k: usize, n: usize) {
+        let in_shard = |group: &str| {
+            // FNV-1a, then mixed (splitmix64's finaliser) so that slugs differing in one letter
+            // spread over the shares.
+            let mut hash = crate::output::cache::Fingerprint::default().add(group.as_bytes()).value();
+            hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            hash ^= hash >> 31;
+            usize::try_from(hash % n as u64).is_ok_and(|share| share + 1 == k)
+        };
+        let failed_before = self.found - self.handouts.len();
+        let kept: Vec<bool> = self
+            .handouts
+            .iter()
+            .map(|h| in_shard(h.handout.meta.translation_of.as_deref().unwrap_or(&h.handout.meta.slug)))
+            .collect();
+        let handout_paths: Vec<(std::path::PathBuf, bool)> =
+            self.handouts.iter().zip(&kept).map(|(h, keep)| (h.handout.path.clone(), *keep)).collect();
+        let mut kept_iter = kept.iter();
+        self.handouts.retain(|_| *kept_iter.next().unwrap_or(&false));
+        // A file that did not load goes by its name up to the first dot (`care.es.md` → `care`).
+        let mut failed_files = std::collections::BTreeSet::new();
+        self.diagnostics.retain(|d| match handout_paths.iter().find(|(path, _)| *path == d.path) {
+            Some((_, keep)) => *keep,
+            None => {
+                let name = d.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let keep = in_shard(name.split('.').next().unwrap_or(""));
+                if keep && d.is_error() && name.ends_with(".md") {
+                    failed_files.insert(d.path.clone());
+                }
+                keep
+            }
+        });
+        self.found = self.handouts.len() + failed_files.len().min(failed_before);
+    }
+
     pub fn project_of(&self, handout: &LoadedHandout) -> &Project {
         &self.projects[handout.project]
     }

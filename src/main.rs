@@ -38,9 +38,12 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, String> {
     let clock = handout::clock();
     match command {
-        Command::Build { paths, output, profile, quiet, force, json, review } => {
+        Command::Build { paths, output, profile, quiet, force, shard, json, review } => {
             let started = std::time::Instant::now();
-            let loaded = handout::load(handout::find(&paths)?);
+            let mut loaded = handout::load(handout::find(&paths)?);
+            if let Some((k, n)) = shard {
+                loaded.keep_shard(k, n);
+            }
             handout::check_profile_names(&loaded, &profile)?;
             let renderers = handout::Renderers::new(&review.font_path);
             let options = handout::BuildOptions {

@@ -69,13 +69,15 @@ impl Project {
     /// without one, the current folder when the handout is inside it, else the handout's own
     /// folder.
     pub fn root_for(handout: &Path) -> PathBuf {
-        // The folder the file is in, not where a link leads: a link out of the project must
-        // not make the place it leads to a project.
+        // The folder the file is in as written, not where a link leads (neither the file's nor
+        // a linked `content/`'s): a link out of the project must not make the place it leads to
+        // a project. The root itself is resolved when it is opened, and every file read is
+        // then checked against it.
         let parent = handout.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let folder = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+        let folder = std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf());
         let folder = folder.as_path();
         find_root(folder).unwrap_or_else(|| {
-            let cwd = std::env::current_dir().and_then(|d| d.canonicalize()).unwrap_or_default();
+            let cwd = std::env::current_dir().unwrap_or_default();
             if folder.starts_with(&cwd) { cwd } else { folder.to_path_buf() }
         })
     }

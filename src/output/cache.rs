@@ -1,6 +1,7 @@
 //! The build cache: what each handout's outputs were built from (a fingerprint of every file
-//! they read) and what was written (each file's size and time), so that an unchanged handout
-//! is not built again.
+//! they read) and what was written (each file's size and a hash of its bytes), one small file
+//! per handout in `DIR/.handout-cache/`, so that an unchanged handout is not built again and
+//! the output folders of builds split across machines (`--shard`) merge by copying.
 
 use std::path::{Path, PathBuf};
 
@@ -8,8 +9,8 @@ use super::{output_path, write_atomic};
 use crate::files::Root;
 use crate::model::{CitationStyle, Clock, Handout};
 
-/// The file in the output folder that remembers what each handout was built from.
-pub const CACHE_FILE: &str = ".handout-cache";
+/// The folder in the output folder that remembers what each handout was built from.
+pub const CACHE_DIR: &str = ".handout-cache";
 
 /// A 64-bit FNV-1a hash, written as hex: stable across runs, machines and Rust versions
 /// (unlike `std`'s hasher), and fast enough to hash every input of a catalog on each build.
@@ -33,6 +34,10 @@ impl Fingerprint {
         self
     }
 
+    pub fn value(&self) -> u64 {
+        self.0
+    }
+
     pub fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
@@ -46,33 +51,64 @@ pub struct CacheEntry {
     pub outputs: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
-/// slug → entry, kept in `DIR/.handout-cache`.
-pub type Cache = std::collections::BTreeMap<String, CacheEntry>;
-
-pub fn read_cache(out_dir: &Path) -> Cache {
-    std::fs::read(out_dir.join(CACHE_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+/// A handout's record and when it was saved.
+pub struct Recorded {
+    pub entry: CacheEntry,
+    saved: std::time::SystemTime,
 }
 
-pub fn write_cache(out_dir: &Path, cache: &Cache) -> std::io::Result<()> {
-    write_atomic(&out_dir.join(CACHE_FILE), &serde_json::to_vec_pretty(cache).expect("cache serializes"))
+fn entry_path(out_dir: &Path, slug: &str) -> PathBuf {
+    out_dir.join(CACHE_DIR).join(format!("{slug}.json"))
 }
 
-/// A written file's size and modification time (to the nanosecond): an output that is edited,
-/// replaced or deleted no longer matches, and checking costs a `stat`, not a read.
-pub fn stamp(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+/// The record of the handout `slug` in `out_dir`, if there is a readable one.
+pub fn read_entry(out_dir: &Path, slug: &str) -> Option<Recorded> {
+    let path = entry_path(out_dir, slug);
+    let saved = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+    let entry = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    Some(Recorded { entry, saved })
 }
 
-/// Whether `profile` has outputs recorded in `entry`, all still on disk as written.
-pub fn outputs_intact(out_dir: &Path, slug: &str, entry: &CacheEntry, profile: &str) -> bool {
-    entry.outputs.get(profile).is_some_and(|files| {
+pub fn write_entry(out_dir: &Path, slug: &str, entry: &CacheEntry) -> std::io::Result<()> {
+    let cache = out_dir.join(CACHE_DIR);
+    // The single cache file of earlier versions stands where the folder goes.
+    if cache.is_file() {
+        std::fs::remove_file(&cache)?;
+    }
+    let json = serde_json::to_vec_pretty(entry).map_err(std::io::Error::other)?;
+    write_atomic(&entry_path(out_dir, slug), &json)
+}
+
+/// An output's size and a hash of its bytes, as written: the same output gives the same record
+/// on every machine, so records merge with the files they describe.
+pub fn stamp(bytes: &[u8]) -> String {
+    format!("{}:{}", bytes.len(), Fingerprint::default().add(bytes).hex())
+}
+
+/// Whether `profile` has outputs recorded, all still on disk as written: the size recorded and
+/// not changed since the record was saved (a `stat`); a file newer than the record (copied
+/// from another machine's build, say) is read and its hash compared.
+pub fn outputs_intact(out_dir: &Path, slug: &str, recorded: &Recorded, profile: &str) -> bool {
+    recorded.entry.outputs.get(profile).is_some_and(|files| {
         !files.is_empty()
-            && files.iter().all(|(name, recorded)| stamp(&output_path(out_dir, slug, name)).as_ref() == Some(recorded))
+            && files.iter().all(|(name, recorded_stamp)| {
+                let path = output_path(out_dir, slug, name);
+                let size = recorded_stamp.split(':').next().and_then(|s| s.parse::<u64>().ok());
+                match std::fs::metadata(&path) {
+                    Ok(meta) if Some(meta.len()) != size => false,
+                    Ok(meta) if meta.modified().is_ok_and(|t| t <= recorded.saved) => true,
+                    Ok(_) => std::fs::read(&path).is_ok_and(|bytes| stamp(&bytes) == *recorded_stamp),
+                    Err(_) => false,
+                }
+            })
+    })
+}
+
+/// Whether any recorded output is newer than its record (checked by its hash): saving the
+/// record again spares the next build reading it.
+pub fn record_is_older(out_dir: &Path, slug: &str, recorded: &Recorded) -> bool {
+    recorded.entry.outputs.values().flatten().any(|(name, _)| {
+        std::fs::metadata(output_path(out_dir, slug, name)).and_then(|m| m.modified()).is_ok_and(|t| t > recorded.saved)
     })
 }
 
@@ -94,9 +130,16 @@ pub fn project_fingerprint(root: &Root, inputs: &[PathBuf], font_paths: &[PathBu
     );
     for file in &files {
         print.add(relative(root.path(), file).as_bytes());
-        print.add(stamp(file).unwrap_or_default().as_bytes());
+        print.add(file_stamp(file).unwrap_or_default().as_bytes());
     }
     print.hex()
+}
+
+/// A project file's size and modification time: whether it may have changed, for a `stat`.
+pub fn file_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
 }
 
 /// A file's path relative to the project (so that a moved project keeps its fingerprints).

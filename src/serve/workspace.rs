@@ -348,7 +348,7 @@ fn output_fingerprint(entry: &LoadedHandout, output: &Output, project_print: &st
     for section in handout.sections.iter().filter(|s| output.profile.includes(&s.id)) {
         print.add(format!("{section:?}").as_bytes());
         for image in crate::model::images_in(&section.blocks) {
-            print.add(crate::output::cache::stamp(&image.path).unwrap_or_default().as_bytes());
+            print.add(crate::output::cache::file_stamp(&image.path).unwrap_or_default().as_bytes());
         }
     }
     if matches!(output.options, FormatOptions::Sms(_)) {

@@ -321,7 +321,7 @@ fn one_bad_handout_does_not_stop_the_others() {
     run.fails_with(1, "content/bad.md:2:9");
     assert_eq!(
         dir.files("dist"),
-        ["dist/.handout-cache", "dist/good/sms.csv", "dist/good/sms.json", "dist/good/sms.txt"]
+        ["dist/.handout-cache/good.json", "dist/good/sms.csv", "dist/good/sms.json", "dist/good/sms.txt"]
     );
 }
 

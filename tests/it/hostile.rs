@@ -51,18 +51,14 @@ fn an_image_damaged_past_its_header_is_found_by_check_and_build_at_its_place() {
             "content/x.md:9:12: error[path]: image `../assets/chart.png`: it cannot be decoded (damaged, or not what it claims to be)",
         );
     }
-    assert!(dir.files("dist").iter().all(|f| f.ends_with(".handout-cache")), "{:?}", dir.files("dist"));
+    assert!(dir.files("dist").iter().all(|f| f.contains(".handout-cache")), "{:?}", dir.files("dist"));
 }
 
 /// Every output under `dist/`; the build cache is left out, since it records when each output
 /// was written.
 fn snapshot(dir: &Dir) -> BTreeMap<String, Vec<u8>> {
-    assert!(dir.path().join("dist/.handout-cache").is_file(), "no build cache in {:?}", dir.files("dist"));
-    dir.files("dist")
-        .into_iter()
-        .filter(|f| !f.ends_with(".handout-cache"))
-        .map(|f| (f.clone(), dir.read(&f)))
-        .collect()
+    assert!(dir.path().join("dist/.handout-cache").is_dir(), "no build cache in {:?}", dir.files("dist"));
+    dir.files("dist").into_iter().filter(|f| !f.contains(".handout-cache")).map(|f| (f.clone(), dir.read(&f))).collect()
 }
 
 #[test]
@@ -359,4 +355,21 @@ fn a_broken_style_file_is_reported_once_in_the_file_whoever_names_it() {
     let run = dir.run(&["check"]);
     run.fails_with(1, "content/bad.csl:3:1: error[citation]: not a valid CSL style");
     assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_content_folder_or_settings_file_does_not_move_the_project_outside() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("content")).unwrap();
+    std::fs::write(outside.path().join("content/a.md"), SMALL).unwrap();
+    std::fs::write(outside.path().join("handout.toml"), "organisation = \"Somewhere else\"\n").unwrap();
+    let dir = Dir::new();
+    std::os::unix::fs::symlink(outside.path().join("content"), dir.path().join("content")).unwrap();
+    dir.run(&["check"])
+        .fails_with(1, "content/a.md:1:1: error[io]: cannot read the file: it is outside the project root");
+    std::os::unix::fs::symlink(outside.path().join("handout.toml"), dir.path().join("handout.toml")).unwrap();
+    let run = dir.run(&["build"]);
+    run.fails_with(1, "handout.toml:1:1: error[io]: cannot read the file: it is outside the project root");
+    assert!(!outside.path().join("dist").exists(), "built into the folder a link leads to");
 }

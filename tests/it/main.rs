@@ -15,4 +15,5 @@ mod plain;
 mod print;
 mod review;
 mod serve;
+mod shard;
 mod sms;
