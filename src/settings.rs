@@ -62,7 +62,14 @@ pub struct Project {
     pub file: Option<SourceText>,
     pub settings: ProjectSettings,
     pub locales: crate::locale::ProjectLocales,
+    /// Bibliography files parsed so far, with the text they were parsed from: a catalog's
+    /// handouts often share one `.bib`, and parsing it is most of the cost of loading them.
+    pub bibliographies: BibliographyCache,
 }
+
+/// Parsed bibliography files by path: (text, sources or faults).
+pub type BibliographyCache =
+    std::sync::Mutex<std::collections::HashMap<PathBuf, (String, Result<Vec<crate::model::Source>, Vec<Diagnostic>>)>>;
 
 impl Project {
     /// The project a handout belongs to: the nearest folder upward holding `handout.toml`;
@@ -89,7 +96,8 @@ impl Project {
         let locales = crate::locale::load_project(&root);
         let path = root.path().join(PROJECT_FILE);
         if !path.exists() {
-            return Ok(Project { root, file: None, settings: ProjectSettings::default(), locales: locales? });
+            let settings = ProjectSettings::default();
+            return Ok(Project { root, file: None, settings, locales: locales?, bibliographies: Default::default() });
         }
         let source = root.read_text(&path).map_err(|d| vec![d])?;
         let problems = Problems::default();
@@ -104,7 +112,8 @@ impl Project {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
-        Ok(Project { root, file: Some(source), settings, locales: locales.unwrap_or_default() })
+        let locales = locales.unwrap_or_default();
+        Ok(Project { root, file: Some(source), settings, locales, bibliographies: Default::default() })
     }
 }
 

@@ -227,6 +227,16 @@ impl<'q> SmartQuotes<'q> {
         self.previous = Some(' ');
     }
 
+    /// `text` with its quotes made typographic, in place; text without straight quotes (most of
+    /// it) is only looked at.
+    pub fn apply_in_place(&mut self, text: &mut String) {
+        if text.contains(['"', '\'']) {
+            *text = self.apply(text);
+        } else if let Some(last) = text.chars().last() {
+            self.previous = Some(last);
+        }
+    }
+
     pub fn apply(&mut self, text: &str) -> String {
         let mark = |i: usize, fallback: &'static str| self.quotes.get(i).map_or(fallback, String::as_str).to_string();
         let (open_outer, close_outer, open_inner, close_inner) =

@@ -78,7 +78,7 @@ pub fn parse(source: SourceText, dir: &Path, project: &Project) -> Parsed {
         );
     }
     let meta = validate::meta(&front, &source, &mut errors);
-    let sources = resolve::sources(&front, &source, &project.root, dir, &mut errors);
+    let sources = resolve::sources(&front, &source, project, dir, &mut errors);
     resolve::images(&mut body.sections, &source, &project.root, dir, &mut errors);
     let citation_style = resolve::citation_style(&front, &source, project, dir, &mut errors);
     validate::citations(&body, &sources, &front, &source, parts.body.clone(), &mut errors);
@@ -139,7 +139,7 @@ fn smart_quotes(section: &mut Section, quotes: &[String]) {
     let mut run = SmartQuotes::new(quotes);
     let mut visit = |node: NodeMut| match node {
         NodeMut::Run => run = SmartQuotes::new(quotes),
-        NodeMut::Inline(Inline::Text { text }) => *text = run.apply(text),
+        NodeMut::Inline(Inline::Text { text }) => run.apply_in_place(text),
         NodeMut::Inline(
             Inline::Code { .. } | Inline::Citation { .. } | Inline::Image { .. } | Inline::Footnote { .. },
         ) => run.word(),

@@ -11,15 +11,32 @@ use crate::files::Root;
 use crate::model::{CitationStyle, NodeMut, Origin, Section, Source, SourceFields, SourceRecord};
 use crate::settings::Project;
 
+/// A bibliography file's sources, parsed once per project for the same text.
+fn parsed(project: &crate::settings::Project, text: &SourceText) -> Result<Vec<Source>, Vec<Diagnostic>> {
+    {
+        let known = project.bibliographies.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, result)) = known.get(&text.path)
+            && *seen == text.text
+        {
+            return result.clone();
+        }
+    }
+    let result = crate::cite::parse_bibtex(text);
+    let mut known = project.bibliographies.lock().unwrap_or_else(|e| e.into_inner());
+    known.insert(text.path.clone(), (text.text.clone(), result.clone()));
+    result
+}
+
 /// The handout's sources: those of its bibliography files, then its inline ones; a key
 /// defined twice is an error at the second definition.
 pub fn sources(
     front: &FrontMatter,
     source: &SourceText,
-    root: &Root,
+    project: &crate::settings::Project,
     dir: &Path,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Source> {
+    let root = &project.root;
     let mut sources: Vec<Source> = Vec::new();
     for bibliography in &front.bibliography {
         let read = root.resolve(dir, &bibliography.value).map_err(|why| {
@@ -29,7 +46,7 @@ pub fn sources(
         });
         match read.and_then(|path| root.read_text(&path)) {
             Err(d) => errors.push(d),
-            Ok(text) => match crate::cite::parse_bibtex(&text) {
+            Ok(text) => match parsed(project, &text) {
                 Ok(found) => sources.extend(found),
                 Err(found) => errors.extend(found),
             },

@@ -157,20 +157,31 @@ pub fn citations(
         );
     }
     // `@key` written outside `[@key]` (or in a form not understood) would print as typed.
-    let cited_at: Vec<usize> = body.citations.iter().map(|c| c.offset).collect();
-    for s in sources {
-        let needle = format!("@{}", s.key);
-        for (at, _) in source.text.match_indices(&needle) {
-            let in_body = body_range.contains(&at);
-            let after = source.text[at + needle.len()..].chars().next();
-            let whole = after.is_none_or(|c| !(c.is_alphanumeric() || "_-#$%&+?<>~/".contains(c)));
-            if in_body && whole && !cited_at.contains(&at) {
-                errors.push(
-                    source
-                        .warning_at(at, "citation", format!("`{needle}` is not a citation and will print as typed"))
-                        .hint(format!("write it as `[{needle}]`, with nothing else inside the brackets")),
-                );
-            }
+    // One pass over the body for `@`, each looked up among the keys (not one pass per key).
+    let cited_at: std::collections::HashSet<usize> = body.citations.iter().map(|c| c.offset).collect();
+    let keys: std::collections::HashSet<&str> = sources.iter().map(|s| s.key.as_str()).collect();
+    let text = &source.text[body_range.clone()];
+    for (relative, _) in text.match_indices('@') {
+        let at = body_range.start + relative;
+        let rest = &text[relative + 1..];
+        // The longest key that starts here and ends at a word boundary.
+        let boundary = |c: char| !(c.is_alphanumeric() || "_-#$%&+?<>~/".contains(c));
+        let end = rest.find(|c: char| c.is_whitespace() || "[](){};,\"'".contains(c)).unwrap_or(rest.len());
+        let candidate = &rest[..end];
+        let key = (1..=candidate.len())
+            .rev()
+            .filter(|n| candidate.is_char_boundary(*n))
+            .map(|n| &candidate[..n])
+            .find(|k| keys.contains(k) && candidate[k.len()..].chars().next().is_none_or(boundary));
+        if let Some(key) = key
+            && !cited_at.contains(&at)
+        {
+            let needle = format!("@{key}");
+            errors.push(
+                source
+                    .warning_at(at, "citation", format!("`{needle}` is not a citation and will print as typed"))
+                    .hint(format!("write it as `[{needle}]`, with nothing else inside the brackets")),
+            );
         }
     }
 }
