@@ -398,6 +398,35 @@ pub fn review(loaded: &Loaded, clock: &Clock) -> Vec<Vec<Diagnostic>> {
         .collect()
 }
 
+/// What each output's renderer would refuse, rendered in memory (the outputs in parallel when
+/// `parallel`).
+fn render_faults(
+    entry: &crate::load::LoadedHandout,
+    project: &crate::settings::Project,
+    renderers: &Renderers,
+    clock: &Clock,
+    parallel: bool,
+) -> Vec<Diagnostic> {
+    let broken = images(&entry.handout);
+    if !broken.is_empty() {
+        return broken;
+    }
+    let profiles = entry.outputs.iter().map(|o| &o.profile);
+    let selections = crate::select::select_all(&entry.handout, profiles, &renderers.styles);
+    let jobs: Vec<_> = entry.outputs.iter().zip(selections).collect();
+    let check_one =
+        |(output, selected): (&crate::profile::Output, Result<crate::select::Selection, Diagnostic>)| match selected {
+            Ok(selection) => renderers.render(&selection, &output.options, project, clock).err().unwrap_or_default(),
+            Err(error) => vec![error],
+        };
+    if parallel {
+        use rayon::prelude::*;
+        jobs.into_par_iter().flat_map(check_one).collect()
+    } else {
+        jobs.into_iter().flat_map(check_one).collect()
+    }
+}
+
 /// What `handout check` found: every finding, and each reviewed handout's plain-language scores.
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
@@ -419,23 +448,17 @@ pub struct HandoutScores {
 pub fn run(loaded: &Loaded, renderers: &Renderers, clock: &Clock) -> Checked {
     let mut diagnostics = loaded.diagnostics.clone();
     let lexicon = plain::Lexicon::new(loaded);
+    let few = loaded.handouts.len() < crate::parallel::cores();
     let rendered = crate::parallel::map(&loaded.handouts, |entry| {
         let project = loaded.project_of(entry);
-        let mut found = images(&entry.handout);
-        if found.is_empty() {
-            let profiles = entry.outputs.iter().map(|o| &o.profile);
-            let selections = crate::select::select_all(&entry.handout, profiles, &renderers.styles);
-            for (output, selected) in entry.outputs.iter().zip(selections) {
-                match selected {
-                    Ok(selection) => found.extend(
-                        renderers.render(&selection, &output.options, project, clock).err().into_iter().flatten(),
-                    ),
-                    Err(error) => found.push(error),
-                }
-            }
-        }
-        let level = reading_level(entry, project.settings.max_grade);
-        let language = plain::review(entry, &lexicon, level.is_empty());
+        let faults = || render_faults(entry, project, renderers, clock, few);
+        let language = || {
+            let level = reading_level(entry, project.settings.max_grade);
+            let review = plain::review(entry, &lexicon, level.is_empty());
+            (level, review)
+        };
+        // As `build` does: with fewer handouts than cores, a handout's work in parallel.
+        let (mut found, (level, language)) = if few { rayon::join(faults, language) } else { (faults(), language()) };
         found.extend(level);
         found.extend(language.findings);
         let scores = language.scores.map(|scores| HandoutScores {
