@@ -54,8 +54,9 @@ enum Outcome {
     NotAsked,
     UpToDate,
     Failed(Vec<Diagnostic>),
-    /// (profile, file name, path, stamp) of each file written.
-    Written(Vec<(String, String, PathBuf, String)>),
+    /// (profile, file name, path, stamp) of each file written, and warnings (a build record
+    /// that could not be saved).
+    Written(Vec<(String, String, PathBuf, String)>, Vec<Diagnostic>),
 }
 
 /// Builds the loaded handouts. A handout whose inputs (its files, the project's settings,
@@ -106,9 +107,9 @@ pub fn build(
             let cached = recorded.as_ref().filter(|r| r.entry.inputs == inputs && !options.force);
             let outcome = build_one(entry, loaded, renderers, options, clock, &out_dir, cached, jobs.len());
             match (outcome, recorded) {
-                (Outcome::Written(written), recorded) => record(&out_dir, slug, recorded, inputs, written),
-                (Outcome::UpToDate, Some(recorded)) if cache::record_is_older(&out_dir, slug, &recorded) => {
-                    // Still up to date; only its record is saved again (see `record_is_older`).
+                (Outcome::Written(written, _), recorded) => record(&out_dir, slug, recorded, inputs, written),
+                (Outcome::UpToDate, Some(recorded)) if recorded.is_stale() => {
+                    // Still up to date; only its record is saved again (see `Recorded::is_stale`).
                     let _ = cache::write_entry(&out_dir, slug, &recorded.entry);
                     Outcome::UpToDate
                 }
@@ -126,8 +127,9 @@ pub fn build(
                 report.failed += 1;
                 report.diagnostics.extend(errors);
             }
-            Outcome::Written(written) => {
+            Outcome::Written(written, warnings) => {
                 report.written.extend(written.into_iter().map(|(_, _, path, _)| path));
+                report.diagnostics.extend(warnings);
             }
         }
     }
@@ -212,7 +214,7 @@ fn build_one(
             (profile.clone(), artifact.file_name.clone(), display_path(path), cache::stamp(&artifact.bytes))
         })
         .collect();
-    Outcome::Written(written)
+    Outcome::Written(written, Vec::new())
 }
 
 /// Every file of `wanted`, each with its profile's name, or every problem found.
@@ -268,12 +270,11 @@ fn record(
         entry.outputs.entry(profile.clone()).or_default().insert(name.clone(), stamp.clone());
     }
     match cache::write_entry(out_dir, slug, &entry) {
-        Ok(()) => Outcome::Written(written),
+        Ok(()) => Outcome::Written(written, Vec::new()),
         // The outputs are written; only the next build's shortcut is lost.
-        Err(e) => Outcome::Failed(vec![Diagnostic::warning(
-            display_path(out_dir),
-            "io",
-            format!("cannot save the build cache: {e}"),
-        )]),
+        Err(e) => Outcome::Written(
+            written,
+            vec![Diagnostic::warning(display_path(out_dir), "io", format!("cannot save the build cache: {e}"))],
+        ),
     }
 }

@@ -50,19 +50,19 @@ impl Loaded {
             usize::try_from(hash % n as u64).is_ok_and(|share| share + 1 == k)
         };
         let failed_before = self.found - self.handouts.len();
-        let kept: Vec<bool> = self
+        let kept: std::collections::HashMap<std::path::PathBuf, bool> = self
             .handouts
             .iter()
-            .map(|h| in_shard(h.handout.meta.translation_of.as_deref().unwrap_or(&h.handout.meta.slug)))
+            .map(|h| {
+                let group = h.handout.meta.translation_of.as_deref().unwrap_or(&h.handout.meta.slug);
+                (h.handout.path.clone(), in_shard(group))
+            })
             .collect();
-        let handout_paths: Vec<(std::path::PathBuf, bool)> =
-            self.handouts.iter().zip(&kept).map(|(h, keep)| (h.handout.path.clone(), *keep)).collect();
-        let mut kept_iter = kept.iter();
-        self.handouts.retain(|_| *kept_iter.next().unwrap_or(&false));
+        self.handouts.retain(|h| kept[&h.handout.path]);
         // A file that did not load goes by its name up to the first dot (`care.es.md` → `care`).
         let mut failed_files = std::collections::BTreeSet::new();
-        self.diagnostics.retain(|d| match handout_paths.iter().find(|(path, _)| *path == d.path) {
-            Some((_, keep)) => *keep,
+        self.diagnostics.retain(|d| match kept.get(&d.path) {
+            Some(keep) => *keep,
             None => {
                 let name = d.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let keep = in_shard(name.split('.').next().unwrap_or(""));

@@ -55,6 +55,16 @@ pub struct CacheEntry {
 pub struct Recorded {
     pub entry: CacheEntry,
     saved: std::time::SystemTime,
+    /// An output newer than the record had to be read to be recognised: saving the record
+    /// again spares the next build reading it.
+    read_again: std::cell::Cell<bool>,
+}
+
+impl Recorded {
+    /// Whether [`outputs_intact`] had to read an output newer than this record.
+    pub fn is_stale(&self) -> bool {
+        self.read_again.get()
+    }
 }
 
 fn entry_path(out_dir: &Path, slug: &str) -> PathBuf {
@@ -66,7 +76,7 @@ pub fn read_entry(out_dir: &Path, slug: &str) -> Option<Recorded> {
     let path = entry_path(out_dir, slug);
     let saved = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
     let entry = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
-    Some(Recorded { entry, saved })
+    Some(Recorded { entry, saved, read_again: std::cell::Cell::new(false) })
 }
 
 pub fn write_entry(out_dir: &Path, slug: &str, entry: &CacheEntry) -> std::io::Result<()> {
@@ -97,18 +107,13 @@ pub fn outputs_intact(out_dir: &Path, slug: &str, recorded: &Recorded, profile: 
                 match std::fs::metadata(&path) {
                     Ok(meta) if Some(meta.len()) != size => false,
                     Ok(meta) if meta.modified().is_ok_and(|t| t <= recorded.saved) => true,
-                    Ok(_) => std::fs::read(&path).is_ok_and(|bytes| stamp(&bytes) == *recorded_stamp),
+                    Ok(_) => {
+                        recorded.read_again.set(true);
+                        std::fs::read(&path).is_ok_and(|bytes| stamp(&bytes) == *recorded_stamp)
+                    }
                     Err(_) => false,
                 }
             })
-    })
-}
-
-/// Whether any recorded output is newer than its record (checked by its hash): saving the
-/// record again spares the next build reading it.
-pub fn record_is_older(out_dir: &Path, slug: &str, recorded: &Recorded) -> bool {
-    recorded.entry.outputs.values().flatten().any(|(name, _)| {
-        std::fs::metadata(output_path(out_dir, slug, name)).and_then(|m| m.modified()).is_ok_and(|t| t > recorded.saved)
     })
 }
 
