@@ -3,7 +3,7 @@
 pub mod plain;
 pub mod readability;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Loaded, LoadedHandout};
 use crate::model::{Clock, Handout, Lang, Section, SourceRecord};
 use crate::render::{FormatOptions, Renderers};
@@ -340,15 +340,19 @@ fn image_resolution(entry: &LoadedHandout) -> Vec<Diagnostic> {
                 let Ok((width, _)) = crate::images::check_header(&image.path) else { continue };
                 let dpi = f64::from(width) / printed_inches;
                 if dpi < 300.0 {
+                    // A print shop refuses a soft picture; an office printer prints it.
+                    let press = options.press.is_some();
+                    let why = if press { ", which a press PDF does not accept" } else { "" };
+                    let message = format!("image `{}` prints at {dpi:.0} dpi, below 300{why}", image.src);
+                    let finding = Diagnostic {
+                        severity: if press { Severity::Error } else { Severity::Warning },
+                        ..Diagnostic::warning(&handout.path, "image", message)
+                    };
                     found.push(
-                        Diagnostic::warning(
-                            &handout.path,
-                            "image",
-                            format!("image `{}` prints at {dpi:.0} dpi, below 300", image.src),
-                        )
-                        .at(image.at)
-                        .hint(format!("use an image at least {:.0} pixels wide", (printed_inches * 300.0).ceil()))
-                        .profile(&output.profile.name),
+                        finding
+                            .at(image.at)
+                            .hint(format!("use an image at least {:.0} pixels wide", (printed_inches * 300.0).ceil()))
+                            .profile(&output.profile.name),
                     );
                 }
             }

@@ -52,7 +52,7 @@ impl FormatOptions {
     /// Reads the keys of a profile of `format`; `dir` is the folder paths are relative to.
     pub fn read(format: &str, keys: &Keys, project: &Project, dir: &Path) -> Option<FormatOptions> {
         Some(match format {
-            "pdf" => FormatOptions::Pdf(pdf::Options::read(keys)),
+            "pdf" => FormatOptions::Pdf(pdf::Options::read(keys, &project.root, dir)),
             "epub" => FormatOptions::Epub(epub::Options::read(keys, &project.root, dir)),
             "sms" => FormatOptions::Sms(sms::Options::read(keys)),
             "html" => FormatOptions::Html(html::Options::read(keys)),

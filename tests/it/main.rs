@@ -12,6 +12,7 @@ mod html;
 mod languages;
 mod pdf;
 mod plain;
+mod press;
 mod print;
 mod review;
 mod serve;

@@ -18,12 +18,12 @@ fn poppler() -> Option<()> {
 
 /// A word and its box, from `pdftotext -bbox` (y grows downwards).
 #[derive(Debug)]
-struct Word {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-    text: String,
+pub struct Word {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub text: String,
 }
 
 fn attribute(tag: &str, name: &str) -> f64 {
@@ -31,7 +31,7 @@ fn attribute(tag: &str, name: &str) -> f64 {
     tag[start..start + tag[start..].find('"').unwrap()].parse().unwrap()
 }
 
-fn words(pdf: &Path, page: usize) -> Vec<Word> {
+pub fn words(pdf: &Path, page: usize) -> Vec<Word> {
     let page = page.to_string();
     let xml = output_of("pdftotext", &["-bbox", "-f", &page, "-l", &page, pdf.to_str().unwrap(), "-"]);
     xml.lines()

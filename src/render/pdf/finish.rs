@@ -8,13 +8,15 @@ use super::geometry::{Geometry, MARK_LENGTH, MARK_WIDTH};
 
 /// What to finish besides the boxes and marks the geometry asks for.
 #[derive(Debug, Default)]
-pub struct Extras {
+pub struct Extras<'a> {
     /// Where link targets are (page index, PDF x, PDF y) and what a link to each announces,
     /// e.g. "Reference 3" instead of Typst's "Page 2".
     pub link_names: Vec<(usize, f64, f64, String)>,
     /// For a tri-fold: the outside's groups after the cover (back panel, flap) move behind the
     /// inside panels, so the structure reads cover, inside, help line, references.
     pub outside_groups_last: usize,
+    /// For a press PDF: the printing condition and its ICC profile.
+    pub press: Option<(&'a super::press::Condition, &'a [u8])>,
 }
 
 /// Name of the registration colour space added to each page's resources.
@@ -25,7 +27,13 @@ pub fn finish(pdf: &[u8], geometry: &Geometry, extras: &Extras) -> Result<Vec<u8
     let pages: Vec<ObjectId> = document.get_pages().into_values().collect();
     for (index, &page) in pages.iter().enumerate() {
         let trim = trim_box(&document, page)?;
-        if geometry.bleed > 0.0 {
+        // A press PDF has a TrimBox and a BleedBox on every page (the BleedBox is the TrimBox
+        // when there is no bleed).
+        if extras.press.is_some() {
+            let boxed = trim.map(|v| Object::Real(v as f32)).to_vec();
+            dictionary_mut(&mut document, page)?.set("TrimBox", Object::Array(boxed));
+        }
+        if geometry.bleed > 0.0 || extras.press.is_some() {
             let b = geometry.bleed;
             let bleed = [trim[0] - b, trim[1] - b, trim[2] + b, trim[3] + b].map(|v| Object::Real(v as f32)).to_vec();
             dictionary_mut(&mut document, page)?.set("BleedBox", Object::Array(bleed));
@@ -38,6 +46,9 @@ pub fn finish(pdf: &[u8], geometry: &Geometry, extras: &Extras) -> Result<Vec<u8
     }
     if extras.outside_groups_last > 0 {
         reorder_structure(&mut document, extras.outside_groups_last)?;
+    }
+    if let Some((condition, profile)) = extras.press {
+        super::press::make_pdf_x4(&mut document, condition, profile)?;
     }
     let mut out = Vec::new();
     document.save_to(&mut out).map_err(|e| e.to_string())?;

@@ -9,6 +9,7 @@ mod finish;
 mod fit;
 pub mod geometry;
 mod options;
+pub mod press;
 mod world;
 
 pub use options::{KEYS, Layout, Options, Paper};
@@ -134,7 +135,7 @@ impl PdfRenderer {
         };
         let fonts = font_chain(context.project, &handout.meta.lang);
         check_families(&engine, &fonts).map_err(|d| vec![error(d.0).hint(d.1)])?;
-        let slug_line = geometry.mark_offset.map(|_| slug_line(selection, &geometry));
+        let slug_line = geometry.mark_offset.map(|_| slug_line(selection, &geometry, options.press.as_ref()));
         let frame = data::Frame { options, geometry: &geometry, fonts: &fonts, logo: logo.as_deref(), qr, slug_line };
         let data = data::template_data(selection, &frame);
         for (virtual_path, path) in &data.images {
@@ -198,8 +199,15 @@ fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Resul
     let profile = &selection.profile.name;
     let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).profile(profile);
     let Typeset { document, world, geometry, today } = typeset;
-    let standards = if options.accessible { PdfStandards::new(&[PdfStandard::Ua_1]) } else { PdfStandards::new(&[]) }
-        .map_err(|e| vec![error(e.message().to_string())])?;
+    // PDF/X-4 is built on PDF 1.6.
+    let standard: &[PdfStandard] = if options.accessible {
+        &[PdfStandard::Ua_1]
+    } else if options.press.is_some() {
+        &[PdfStandard::V_1_6]
+    } else {
+        &[]
+    };
+    let standards = PdfStandards::new(standard).map_err(|e| vec![error(e.message().to_string())])?;
     let seconds = context.timestamp.rem_euclid(86_400);
     let pdf_options = PdfOptions {
         ident: Smart::Custom(format!("handout/{}/{profile}", handout.meta.slug)),
@@ -219,9 +227,24 @@ fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Resul
     };
     let bytes = typst_pdf::pdf(&document, &pdf_options)
         .map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))?;
+    let press = match &options.press {
+        Some(condition @ press::Condition::Custom { path, .. }) => Some((
+            condition,
+            std::borrow::Cow::Owned(
+                context
+                    .project
+                    .root
+                    .read(path, crate::files::MAX_IMAGE_FILE)
+                    .map_err(|why| vec![error(format!("press profile {}: {why}", path.display()))])?,
+            ),
+        )),
+        Some(condition) => Some((condition, std::borrow::Cow::Borrowed(condition.profile()))),
+        None => None,
+    };
     let extras = finish::Extras {
         link_names: reference_targets(selection, &document, &geometry),
         outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
+        press: press.as_ref().map(|(condition, profile)| (*condition, profile.as_ref())),
     };
     let bytes = finish::finish(&bytes, &geometry, &extras)
         .map_err(|e| vec![error(format!("could not finish the PDF: {e}"))])?;
@@ -271,7 +294,7 @@ fn check_families(engine: &Engine, fonts: &[String]) -> Result<(), (String, Stri
 }
 
 /// The slug line a print shop reads: what the file is and how to cut it.
-fn slug_line(selection: &crate::select::Selection, geometry: &Geometry) -> String {
+fn slug_line(selection: &crate::select::Selection, geometry: &Geometry, press: Option<&press::Condition>) -> String {
     let handout = selection.handout;
     let (w, h) = (geometry.width / geometry::MM, geometry.height / geometry::MM);
     let mut line = format!(
@@ -283,6 +306,9 @@ fn slug_line(selection: &crate::select::Selection, geometry: &Geometry) -> Strin
     if let Some(panels) = &geometry.panels {
         let widths: Vec<String> = panels.outside.iter().map(|p| format!("{:.1}", p.width / geometry::MM)).collect();
         line.push_str(&format!(" · letter fold, panels {} mm", widths.join(" + ")));
+    }
+    if let Some(condition) = press {
+        line.push_str(&format!(" · PDF/X-4, {}", condition.identifier()));
     }
     if let Some(date) = handout.meta.reviewed {
         line.push_str(&format!(" · {date}"));
