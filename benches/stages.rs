@@ -29,7 +29,7 @@ fn stages(c: &mut Criterion) {
         c.bench_function(stage, |b| {
             b.iter(|| {
                 let selection = handout::select::select(handout, &output.profile, &renderers.styles);
-                selection.is_ok_and(|s| renderers.render(&s, &output.options, project, &clock).is_ok())
+                selection.is_ok_and(|s| renderers.render(&s, &output.options, project, &clock, &[]).is_ok())
             })
         });
     }

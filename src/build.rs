@@ -91,7 +91,11 @@ pub fn build(
     let results = crate::parallel::map(&jobs, |&(entry, &refused)| {
         let out_dir = out_dir_of(entry);
         let project = loaded.project_of(entry);
-        let read_by_outputs: Vec<PathBuf> = entry.outputs.iter().flat_map(|o| o.options.inputs()).collect();
+        let mut read_by_outputs: Vec<PathBuf> = entry.outputs.iter().flat_map(|o| o.options.inputs()).collect();
+        // A series' campaign holds its translations' messages too.
+        if entry.outputs.iter().any(|o| o.options.carries_translations()) {
+            read_by_outputs.extend(loaded.translations_of(entry).iter().map(|t| t.handout.path.clone()));
+        }
         let inputs = cache::handout_fingerprint(
             &entry.handout,
             &entry.text,
@@ -230,7 +234,10 @@ fn render(
     let selections = crate::select::select_all(&entry.handout, wanted.iter().map(|o| &o.profile), &renderers.styles);
     let jobs: Vec<_> = wanted.iter().zip(&selections).collect();
     let render_one = |(output, selected): &(&&Output, &Result<crate::select::Selection, Diagnostic>)| match selected {
-        Ok(selection) => renderers.render(selection, &output.options, project, clock),
+        Ok(selection) => {
+            let translations = loaded.translated(entry, output, &renderers.styles);
+            renderers.render(selection, &output.options, project, clock, &translations)
+        }
         Err(found) => Err(vec![found.clone()]),
     };
     let rendered: Vec<_> = if in_parallel {

@@ -78,6 +78,37 @@ impl Loaded {
     pub fn project_of(&self, handout: &LoadedHandout) -> &Project {
         &self.projects[handout.project]
     }
+
+    /// The handouts loaded with `entry` that translate it (same project, `translation-of` its
+    /// slug).
+    pub fn translations_of(&self, entry: &LoadedHandout) -> Vec<&LoadedHandout> {
+        let slug = &entry.handout.meta.slug;
+        self.handouts
+            .iter()
+            .filter(|h| h.project == entry.project && h.handout.meta.translation_of.as_ref() == Some(slug))
+            .collect()
+    }
+
+    /// For an output that carries its translations (a series of text messages): the same
+    /// profile of each translation, selected. Empty for any other output.
+    pub fn translated<'a>(
+        &'a self,
+        entry: &LoadedHandout,
+        output: &Output,
+        styles: &crate::cite::Styles,
+    ) -> Vec<crate::render::Translation<'a>> {
+        if !output.options.carries_translations() {
+            return Vec::new();
+        }
+        self.translations_of(entry)
+            .into_iter()
+            .filter_map(|t| {
+                let theirs = t.output(&output.profile.name)?;
+                let selection = crate::select::select(&t.handout, &theirs.profile, styles).ok()?;
+                Some((selection, &theirs.options))
+            })
+            .collect()
+    }
 }
 
 /// The folder handouts are in when no path is given.
@@ -227,14 +258,14 @@ fn refuse_shared_slugs(loaded: &mut Loaded) {
 
 /// The handout of `slug` in a project, read from its content folder: the original a
 /// translation is checked against when it was not among the handouts named.
-pub fn find_by_slug(project: &Project, slug: &str) -> Option<Handout> {
+pub fn find_by_slug(project: &Project, slug: &str) -> Option<(Handout, Vec<Output>)> {
     let folder = project.root.path().join(DEFAULT_FOLDER);
     let files = crate::content::find_handouts(&folder, Some(&project.root)).ok()?;
     // The file named for the slug first; then any whose front matter sets it.
     let named = files.iter().position(|f| f.file_stem().is_some_and(|s| s == slug));
     let order = named.into_iter().chain(0..files.len());
     order
-        .filter_map(|i| crate::content::load(&files[i], project).ok())
-        .map(|read| read.handout)
-        .find(|handout| handout.meta.slug == slug)
+        .filter_map(|i| read(&files[i], project).ok())
+        .map(|(handout, outputs, ..)| (handout, outputs))
+        .find(|(handout, _)| handout.meta.slug == slug)
 }

@@ -216,28 +216,48 @@ fn print_messages(listings: &[handout::report::SmsListing]) {
     for listing in listings {
         println!("{} / {}  ({})", listing.slug, listing.profile, listing.path.display());
         print_diagnostics(&listing.problems);
-        for (i, m) in listing.messages.iter().map(|m| &m.encoded).enumerate() {
-            let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
-            println!(
-                "  message {}: {} · {} · {} {unit} · {}",
-                i + 1,
-                m.encoding.name(),
-                plural(m.characters, "character"),
-                m.units,
-                plural(m.segments, "segment")
-            );
-            println!("  {}", marked(&m.text, mark));
-            let forced = handout::render::sms::encoding::unencodable(&m.text);
-            if !forced.is_empty() {
-                // Accents alone: GSM-7 can carry the message without them.
-                let suggestion = if handout::render::sms::encoding::transliterate(&m.text).is_ok() {
-                    "; `encoding = \"gsm7\"` in the profile sends it as GSM-7 without accents"
-                } else {
-                    ""
-                };
-                println!("  UCS-2 because of: {}{suggestion}", handout::render::sms::list(&forced));
+        for (i, m) in listing.messages.iter().enumerate() {
+            // A series reads as a timeline: when each message goes out.
+            let label = match m.when() {
+                Some(when) => format!("{when:<15}"),
+                None => format!("message {}:", i + 1),
+            };
+            println!("  {label} {}", figures(&m.encoded));
+            print_text(&m.encoded.text, mark);
+        }
+        if let Some(replies) = &listing.replies {
+            for (keyword, reply) in [("HELP", &replies.help), ("STOP", &replies.stop)] {
+                println!("  reply to {keyword:<6} {}", figures(reply));
+                print_text(&reply.text, mark);
             }
         }
+    }
+}
+
+/// "GSM-7 · 147 characters · 147 septets · 1 segment"
+fn figures(m: &handout::render::sms::encoding::Encoded) -> String {
+    let unit = if m.encoding.name() == "GSM-7" { "septets" } else { "UTF-16 units" };
+    format!(
+        "{} · {} · {} {unit} · {}",
+        m.encoding.name(),
+        plural(m.characters, "character"),
+        m.units,
+        plural(m.segments, "segment")
+    )
+}
+
+/// A message's text, and the characters that force UCS-2 if any.
+fn print_text(text: &str, mark: bool) {
+    println!("    {}", marked(text, mark));
+    let forced = handout::render::sms::encoding::unencodable(text);
+    if !forced.is_empty() {
+        // Accents alone: GSM-7 can carry the message without them.
+        let suggestion = if handout::render::sms::encoding::transliterate(text).is_ok() {
+            "; `encoding = \"gsm7\"` in the profile sends it as GSM-7 without accents"
+        } else {
+            ""
+        };
+        println!("    UCS-2 because of: {}{suggestion}", handout::render::sms::list(&forced));
     }
 }
 

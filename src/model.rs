@@ -347,6 +347,16 @@ pub struct Section {
     pub blocks: Vec<Block>,
     /// Line of the heading (or of the first block of the introduction).
     pub line: usize,
+    /// The section's own text message (a ```` ```sms ```` block in it), for a series.
+    pub sms: Option<SectionText>,
+}
+
+/// A text the author wrote for one output, where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionText {
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 impl Section {

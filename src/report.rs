@@ -86,6 +86,9 @@ pub struct SmsListing {
     #[serde(serialize_with = "crate::diagnostic::lossy_path")]
     pub path: PathBuf,
     pub messages: Vec<crate::render::sms::Message>,
+    /// The replies to HELP and STOP, for a series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replies: Option<crate::render::sms::series::Replies>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -97,16 +100,17 @@ pub fn messages(loaded: &Loaded, styles: &crate::cite::Styles) -> Vec<SmsListing
             let FormatOptions::Sms(options) = &output.options else { continue };
             let found = crate::select::select(&entry.handout, &output.profile, styles)
                 .map_err(|d| vec![d])
-                .and_then(|selection| crate::render::sms::messages(&selection, options));
-            let (messages, problems) = match found {
-                Ok(messages) => (messages, Vec::new()),
-                Err(problems) => (Vec::new(), problems),
+                .and_then(|selection| crate::render::sms::outgoing(&selection, options));
+            let (messages, replies, problems) = match found {
+                Ok((messages, replies)) => (messages, replies, Vec::new()),
+                Err(problems) => (Vec::new(), None, problems),
             };
             listings.push(SmsListing {
                 slug: entry.handout.meta.slug.clone(),
                 profile: output.profile.name.clone(),
                 path: entry.handout.path.clone(),
                 messages,
+                replies,
                 problems,
             });
         }

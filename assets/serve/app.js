@@ -123,6 +123,8 @@ function preview(output, version) {
   if (output.messages !== undefined) {
     output.messages.forEach((m, i) => {
       const unit = m.encoding === 'GSM-7' ? 'septets' : 'UTF-16 units';
+      // A series shows when each message goes out.
+      if (m.day !== undefined) box.append(el('p', { class: 'figures', text: `Day ${m.day}, ${String(m.hour).padStart(2, '0')}:00` }));
       box.append(markedText(m.text, output.ucs2_because[i] || []));
       box.append(el('p', { class: 'figures', text: `${m.encoding} · ${plural(m.characters, 'character')} · ${m.units} ${unit} · ${plural(m.segments, 'segment')}` }));
     });

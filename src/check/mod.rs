@@ -237,12 +237,12 @@ fn translation(entry: &LoadedHandout, loaded: &Loaded) -> Vec<Diagnostic> {
     let Some(original_slug) = &translation.meta.translation_of else { return Vec::new() };
     let at = place(entry, "translation-of");
     let found_elsewhere;
-    let original = match loaded.handouts.iter().find(|h| h.handout.meta.slug == *original_slug) {
-        Some(original) => &original.handout,
+    let (original, their_outputs) = match loaded.handouts.iter().find(|h| h.handout.meta.slug == *original_slug) {
+        Some(original) => (&original.handout, original.outputs.as_slice()),
         None => match crate::load::find_by_slug(loaded.project_of(entry), original_slug) {
             Some(original) => {
                 found_elsewhere = original;
-                &found_elsewhere
+                (&found_elsewhere.0, found_elsewhere.1.as_slice())
             }
             None => {
                 return vec![
@@ -257,7 +257,7 @@ fn translation(entry: &LoadedHandout, loaded: &Loaded) -> Vec<Diagnostic> {
             }
         },
     };
-    let mut found = Vec::new();
+    let mut found = series_of_translation(entry, their_outputs, at);
     for section in &original.sections {
         if translation.section(&section.id).is_none() {
             found.push(
@@ -292,6 +292,73 @@ fn translation(entry: &LoadedHandout, loaded: &Loaded) -> Vec<Diagnostic> {
             .at(at)
             .hint("compare the two and update the translation"),
         );
+    }
+    found
+}
+
+/// A translation sends its original's series: the same messages on the same days at the same
+/// hours, in its own language.
+fn series_of_translation(
+    entry: &LoadedHandout,
+    originals: &[crate::profile::Output],
+    at: (usize, usize),
+) -> Vec<Diagnostic> {
+    let path = &entry.handout.path;
+    let mut found = Vec::new();
+    for original in originals {
+        let FormatOptions::Sms(theirs) = &original.options else { continue };
+        if !theirs.is_series() {
+            continue;
+        }
+        let name = &original.profile.name;
+        let own = entry.output(name).and_then(|o| match &o.options {
+            FormatOptions::Sms(own) if own.is_series() => Some((o, own)),
+            _ => None,
+        });
+        let Some((output, own)) = own else {
+            found.push(
+                Diagnostic::error(path, "translation", format!("the original's series `{name}` is missing"))
+                    .at(at)
+                    .hint(format!("give this translation the profile `[outputs.{name}]` with the same `series`, or put the profile in handout.toml for both")),
+            );
+            continue;
+        };
+        let place = (output.profile.origin.line, output.profile.origin.column);
+        let when = |p: &crate::render::sms::Planned| (p.day, p.hour);
+        for (i, planned) in theirs.series.iter().enumerate() {
+            if !own.series.iter().any(|p| when(p) == when(planned)) {
+                found.push(
+                    Diagnostic::error(
+                        path,
+                        "translation",
+                        format!(
+                            "message {} of the original's series `{name}` (day {}, {:02}:00) is missing",
+                            i + 1,
+                            planned.day,
+                            planned.hour
+                        ),
+                    )
+                    .at(place)
+                    .hint("translate it, at the same day and hour"),
+                );
+            }
+        }
+        for planned in &own.series {
+            if !theirs.series.iter().any(|p| when(p) == when(planned)) {
+                found.push(
+                    Diagnostic::error(
+                        &planned.origin.path,
+                        "translation",
+                        format!(
+                            "this message (day {}, {:02}:00) is not in the original's series `{name}`",
+                            planned.day, planned.hour
+                        ),
+                    )
+                    .at((planned.origin.line, planned.origin.column))
+                    .hint("a translation sends the original's messages at the same days and hours"),
+                );
+            }
+        }
     }
     found
 }
@@ -406,11 +473,12 @@ pub fn review(loaded: &Loaded, clock: &Clock) -> Vec<Vec<Diagnostic>> {
 /// `parallel`).
 fn render_faults(
     entry: &crate::load::LoadedHandout,
-    project: &crate::settings::Project,
+    loaded: &Loaded,
     renderers: &Renderers,
     clock: &Clock,
     parallel: bool,
 ) -> Vec<Diagnostic> {
+    let project = loaded.project_of(entry);
     let broken = images(&entry.handout);
     if !broken.is_empty() {
         return broken;
@@ -420,7 +488,10 @@ fn render_faults(
     let jobs: Vec<_> = entry.outputs.iter().zip(selections).collect();
     let check_one =
         |(output, selected): (&crate::profile::Output, Result<crate::select::Selection, Diagnostic>)| match selected {
-            Ok(selection) => renderers.render(&selection, &output.options, project, clock).err().unwrap_or_default(),
+            Ok(selection) => {
+                let translations = loaded.translated(entry, output, &renderers.styles);
+                renderers.render(&selection, &output.options, project, clock, &translations).err().unwrap_or_default()
+            }
             Err(error) => vec![error],
         };
     if parallel {
@@ -455,7 +526,7 @@ pub fn run(loaded: &Loaded, renderers: &Renderers, clock: &Clock) -> Checked {
     let few = loaded.handouts.len() < crate::parallel::cores();
     let rendered = crate::parallel::map(&loaded.handouts, |entry| {
         let project = loaded.project_of(entry);
-        let faults = || render_faults(entry, project, renderers, clock, few);
+        let faults = || render_faults(entry, loaded, renderers, clock, few);
         let language = || {
             let level = reading_level(entry, project.settings.max_grade);
             let review = plain::review(entry, &lexicon, level.is_empty());

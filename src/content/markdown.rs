@@ -51,6 +51,7 @@ pub fn parse_body(source: &SourceText, start: usize, errors: &mut Vec<Diagnostic
         block_depth: 0,
         notes: std::collections::BTreeMap::new(),
         note_uses: Vec::new(),
+        section_sms: None,
     };
     builder.frames.push(Frame::new(FrameKind::Root, start));
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -89,6 +90,8 @@ enum FrameKind {
         title: String,
     },
     CodeBlock,
+    /// A ```` ```sms ```` block: the section's own text message, not printed.
+    SmsText,
     /// `[^label]: text`, kept aside and put where it is referenced.
     FootnoteDefinition(String),
     /// Constructs that have no place in a handout (footnotes, definition lists, ...):
@@ -146,6 +149,8 @@ struct Builder<'a> {
     notes: std::collections::BTreeMap<String, (Vec<Block>, usize)>,
     /// Footnote references: label and offset.
     note_uses: Vec<(String, usize)>,
+    /// The ```` ```sms ```` block of the section being read.
+    section_sms: Option<crate::model::SectionText>,
 }
 
 impl Builder<'_> {
@@ -153,7 +158,7 @@ impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, offset: usize) -> bool {
         match event {
             Event::Text(text) => {
-                if matches!(self.top().kind, FrameKind::CodeBlock) {
+                if matches!(self.top().kind, FrameKind::CodeBlock | FrameKind::SmsText) {
                     self.top().code.push_str(&text);
                 } else {
                     self.push_text(&text, offset);
@@ -338,6 +343,11 @@ impl Builder<'_> {
                 FrameKind::Heading { level: level as u8, id: id.map(|id| id.to_string()) }
             }
             Tag::BlockQuote(kind) => FrameKind::Quote(kind),
+            Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))
+                if info.split_whitespace().next() == Some("sms") =>
+            {
+                FrameKind::SmsText
+            }
             Tag::CodeBlock(_) => FrameKind::CodeBlock,
             Tag::List(start) => FrameKind::List(start),
             Tag::Item => FrameKind::Item,
@@ -374,6 +384,7 @@ impl Builder<'_> {
                 | FrameKind::Heading { .. }
                 | FrameKind::Quote(_)
                 | FrameKind::CodeBlock
+                | FrameKind::SmsText
                 | FrameKind::List(_)
                 | FrameKind::Table { .. }
         );
@@ -411,6 +422,7 @@ impl Builder<'_> {
                 });
             }
             FrameKind::CodeBlock => parent.blocks.push(Block::Code { text: frame.code }),
+            FrameKind::SmsText => self.section_text(frame.code, offset),
             FrameKind::List(start) => parent.blocks.push(Block::List { start, items: frame.items }),
             FrameKind::Item => {
                 let mut blocks = frame.blocks;
@@ -546,7 +558,41 @@ impl Builder<'_> {
             );
         }
         let line = self.source.line_col(offset).0;
-        self.sections.push(Section { id, heading: Some(heading), blocks: Vec::new(), line });
+        self.sections.push(Section { id, heading: Some(heading), blocks: Vec::new(), line, sms: None });
+    }
+
+    /// A ```` ```sms ```` block: the current section's text message, its lines joined (a blank
+    /// line starts a new line of the message). One a section, standing in the section itself.
+    fn section_text(&mut self, code: String, offset: usize) {
+        let (line, column) = self.source.line_col(offset);
+        let text = code
+            .split("\n\n")
+            .map(|part| part.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let problem = if self.frames.len() > 1 {
+            Some((
+                "a ```sms block inside a list, quote or table".to_string(),
+                "put it on its own in the section it summarises, not indented",
+            ))
+        } else if text.is_empty() {
+            Some((
+                "the ```sms block is empty".to_string(),
+                "write the text message between the ```sms and ``` lines, or remove the block",
+            ))
+        } else {
+            self.section_sms.as_ref().map(|first| {
+                (
+                    format!("a second ```sms block in this section (the first is at line {})", first.line),
+                    "a section has one text message; a series takes one message from each section it names",
+                )
+            })
+        };
+        match problem {
+            Some((message, hint)) => self.errors.push(self.source.error_at(offset, "markdown", message).hint(hint)),
+            None => self.section_sms = Some(crate::model::SectionText { text, line, column }),
+        }
     }
 
     /// Moves the blocks gathered so far into the current section (or the introduction).
@@ -554,11 +600,20 @@ impl Builder<'_> {
         let root = &mut self.frames[0];
         let blocks = std::mem::take(&mut root.blocks);
         let offset = std::mem::replace(&mut root.offset, usize::MAX);
+        let sms = self.section_sms.take();
         match self.sections.last_mut() {
-            Some(section) => section.blocks.extend(blocks),
-            None if !blocks.is_empty() => {
-                let line = self.source.line_col(offset.min(self.source.text.len())).0;
-                self.sections.push(Section { id: Section::INTRO.to_string(), heading: None, blocks, line });
+            Some(section) => {
+                section.blocks.extend(blocks);
+                if sms.is_some() {
+                    section.sms = sms;
+                }
+            }
+            None if !blocks.is_empty() || sms.is_some() => {
+                let offset = offset.min(self.source.text.len());
+                let line = sms
+                    .as_ref()
+                    .map_or_else(|| self.source.line_col(offset).0, |t| t.line.min(self.source.line_col(offset).0));
+                self.sections.push(Section { id: Section::INTRO.to_string(), heading: None, blocks, line, sms });
             }
             None => {}
         }

@@ -24,7 +24,13 @@ pub struct RenderContext<'a> {
     pub project: &'a Project,
     /// The time written into the outputs (see [`Clock::stamp`]), in seconds since 1970.
     pub timestamp: i64,
+    /// The same profile of the handout's translations built with it, for an output that
+    /// carries them ([`FormatOptions::carries_translations`]); empty otherwise.
+    pub translations: &'a [Translation<'a>],
 }
+
+/// A translation's selection of a profile, and that profile's options.
+pub type Translation<'a> = (Selection<'a>, &'a FormatOptions);
 
 /// What the rest of the tool asks of a format's options.
 pub trait Options {
@@ -107,6 +113,12 @@ impl FormatOptions {
     pub fn inputs(&self) -> Vec<PathBuf> {
         self.options().inputs()
     }
+
+    /// Whether the output carries the handout's translations: a series of text messages,
+    /// whose campaign holds every language.
+    pub fn carries_translations(&self) -> bool {
+        matches!(self, FormatOptions::Sms(options) if options.is_series())
+    }
 }
 
 /// The brand colour mixed with white, for boxes and table heads (`#rrggbb`).
@@ -136,19 +148,27 @@ impl Renderers {
         project: &Project,
         clock: &Clock,
     ) -> Result<typst_layout::PagedDocument, Vec<Diagnostic>> {
-        let context = RenderContext { selection, project, timestamp: clock.stamp(selection.handout.meta.reviewed) };
+        let context = RenderContext {
+            selection,
+            project,
+            timestamp: clock.stamp(selection.handout.meta.reviewed),
+            translations: &[],
+        };
         self.pdf.typeset(&context, options).map(|typeset| typeset.document)
     }
 
-    /// Renders one selected profile into files held in memory.
+    /// Renders one selected profile into files held in memory; `translations` are the same
+    /// profile of the handout's translations (see [`crate::load::Loaded::translated`]).
     pub fn render(
         &self,
         selection: &Selection,
         options: &FormatOptions,
         project: &Project,
         clock: &Clock,
+        translations: &[Translation],
     ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-        let context = RenderContext { selection, project, timestamp: clock.stamp(selection.handout.meta.reviewed) };
+        let context =
+            RenderContext { selection, project, timestamp: clock.stamp(selection.handout.meta.reviewed), translations };
         match options {
             FormatOptions::Pdf(options) => self.pdf.render(&context, options),
             FormatOptions::Epub(options) => epub::render(&context, options),

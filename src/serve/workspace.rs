@@ -295,15 +295,15 @@ impl Workspace {
                 Ok(Preview::Pdf { document, pngs })
             }
             FormatOptions::Sms(options) => {
-                Ok(Preview::Sms { messages: crate::render::sms::messages(&selection, options)? })
+                Ok(Preview::Sms { messages: crate::render::sms::outgoing(&selection, options)?.0 })
             }
             FormatOptions::Epub(_) => {
-                let artifacts = self.renderers.render(&selection, &output.options, project, &self.clock)?;
+                let artifacts = self.renderers.render(&selection, &output.options, project, &self.clock, &[])?;
                 let bytes = artifacts.into_iter().next().map(|a| a.bytes).unwrap_or_default();
                 unzip(&bytes).map_err(|why| vec![Diagnostic::error(&handout.path, "epub", why)])
             }
             FormatOptions::Html(_) => {
-                let artifacts = self.renderers.render(&selection, &output.options, project, &self.clock)?;
+                let artifacts = self.renderers.render(&selection, &output.options, project, &self.clock, &[])?;
                 Ok(Preview::Html { page: artifacts.into_iter().next().map(|a| a.bytes).unwrap_or_default() })
             }
         }

@@ -15,6 +15,7 @@ mod plain;
 mod press;
 mod print;
 mod review;
+mod series;
 mod serve;
 mod shard;
 mod sms;

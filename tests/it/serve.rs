@@ -234,3 +234,20 @@ fn an_author_edits_in_the_page_and_every_preview_follows() {
         "the file on disk"
     );
 }
+
+#[test]
+fn a_series_previews_as_its_messages_with_their_days() {
+    let dir = Dir::new();
+    dir.write(
+        "content/care.md",
+        "+++\ntitle = \"Foot care\"\nsummary = \"Check your feet every day.\"\n[contact]\nphone = \"1-800-555-0100\"\n[outputs.texts]\nformat = \"sms\"\nseries = [{ day = 0, hour = 9, section = \"intro\" }, { day = 3, hour = 9, text = \"Care Team: new shoes? An hour a day at first.\" }]\n+++\nLook at your feet each day.\n",
+    );
+    dir.write("handout.toml", "organisation = \"Care Team\"\n");
+    let server = Server::start(&dir);
+    let handout = server.handout("content/care.md");
+    let texts = handout["outputs"].as_array().unwrap().iter().find(|o| o["profile"] == "texts").unwrap();
+    let messages = texts["messages"].as_array().unwrap_or_else(|| panic!("{texts}"));
+    assert_eq!(messages.len(), 2, "{texts}");
+    assert_eq!((&messages[1]["day"], &messages[1]["hour"]), (&serde_json::json!(3), &serde_json::json!(9)));
+    assert!(messages[0]["text"].as_str().unwrap().starts_with("Care Team: Look at your feet each day."), "{texts}");
+}

@@ -1,13 +1,16 @@
-//! Text messages: hand-written ones checked against the budget, or one composed from the
-//! summary and the help line, shortened to fit. Written as `.txt` (for people), `.json` (with
-//! the figures) and `.csv` (for bulk upload).
+//! Text messages: hand-written ones checked against the budget, one composed from the
+//! summary and the help line, shortened to fit, or a series sent over days ([`series`]).
+//! Written as `.txt` (for people), `.json` (with the figures), `.csv` (the schedule, for bulk
+//! upload) and, for a series, a RapidPro campaign ([`rapidpro`]).
 
 pub mod encoding;
 mod grapheme_table;
 mod graphemes;
 mod options;
+mod rapidpro;
+pub mod series;
 
-pub use options::{Encoding as SmsEncoding, KEYS, OptOut, Options};
+pub use options::{DATE_FIELD, Encoding as SmsEncoding, KEYS, OptOut, Options, Planned, PlannedText, Purpose};
 
 use serde::Serialize;
 
@@ -18,32 +21,87 @@ use crate::render::RenderContext;
 use crate::select::Selection;
 use encoding::{Encoded, encode_for};
 
-/// Renders a selected profile's messages into `.txt`, `.json` and `.csv`.
+/// Renders a selected profile's messages into `.txt`, `.json` and `.csv`, and a series also
+/// into its RapidPro campaign, with the translations' messages as its other languages.
 pub fn render(context: &RenderContext, options: &Options) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let selection = context.selection;
-    let messages = messages(selection, options)?;
     let handout = selection.handout;
     let name = &selection.profile.name;
-    Ok(vec![
-        Artifact { file_name: format!("{name}.txt"), bytes: text_file(&messages).into_bytes() },
-        Artifact { file_name: format!("{name}.json"), bytes: json_file(handout, name, &messages).into_bytes() },
+    let (messages, replies) = outgoing(selection, options)?;
+    let mut files = vec![
+        Artifact {
+            file_name: format!("{name}.txt"),
+            bytes: text_file(&messages, replies.as_ref(), options).into_bytes(),
+        },
+        Artifact {
+            file_name: format!("{name}.json"),
+            bytes: json_file(handout, name, &messages, replies.as_ref(), options).into_bytes(),
+        },
         Artifact { file_name: format!("{name}.csv"), bytes: csv_file(handout, &messages).into_bytes() },
-    ])
+    ];
+    if options.is_series() {
+        // A translation whose series has errors reports them itself; the campaign is made of
+        // the languages whose messages are sound.
+        let translations: Vec<(&Handout, Vec<Message>)> = context
+            .translations
+            .iter()
+            .filter_map(|(selection, options)| match options {
+                crate::render::FormatOptions::Sms(o) if o.is_series() => {
+                    series::series(selection, o).ok().map(|s| (selection.handout, s.messages))
+                }
+                _ => None,
+            })
+            .collect();
+        let campaign = rapidpro::campaign(handout, name, options, &messages, &translations).map_err(|d| vec![d])?;
+        files.push(Artifact { file_name: format!("{name}.rapidpro.json"), bytes: campaign.into_bytes() });
+    }
+    Ok(files)
 }
 
-/// A message as it will be sent, and how a composed one was made to fit.
+/// The profile's messages as they will be sent and, for a series, the HELP and STOP replies.
+pub fn outgoing(
+    selection: &Selection,
+    options: &Options,
+) -> Result<(Vec<Message>, Option<series::Replies>), Vec<Diagnostic>> {
+    if options.is_series() {
+        let own = series::series(selection, options)?;
+        Ok((own.messages, Some(own.replies)))
+    } else {
+        Ok((messages(selection, options)?, None))
+    }
+}
+
+/// A message as it will be sent, when (in a series), and how a composed one was made to fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
+    /// Days after the contact's date, and the hour, for a message of a series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour: Option<u8>,
     #[serde(flatten)]
     pub encoded: Encoded,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub composed: Option<Composition>,
 }
 
-/// How a composed message was made from the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+impl Message {
+    fn unscheduled(encoded: Encoded, composed: Option<Composition>) -> Message {
+        Message { day: None, hour: None, encoded, composed }
+    }
+
+    /// "day 2, 10:00" for a message of a series.
+    pub fn when(&self) -> Option<String> {
+        Some(format!("day {}, {:02}:00", self.day?, self.hour?))
+    }
+}
+
+/// How a composed message was made from the summary or a section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Composition {
-    /// Sentences of the summary kept, of all of them.
+    /// What it was composed from: "summary", or a section's id.
+    pub from: String,
+    /// Sentences kept, of all of them.
     pub sentences: usize,
     pub of: usize,
     /// Whether accents were dropped so that the message fits GSM-7.
@@ -53,10 +111,12 @@ pub struct Composition {
 impl Composition {
     /// What the `.txt` file says of it.
     fn describe(&self) -> String {
+        let whose = if self.from == "summary" { "the summary".to_string() } else { format!("section `{}`", self.from) };
         let kept = match self.sentences {
-            n if n == self.of => "the whole summary".to_string(),
-            1 => format!("the first of the summary's {} sentences", self.of),
-            n => format!("the first {n} of the summary's {} sentences", self.of),
+            n if n == self.of && self.from == "summary" => "the whole summary".to_string(),
+            n if n == self.of => format!("all of {whose}"),
+            1 => format!("the first of {whose}'s {} sentences", self.of),
+            n => format!("the first {n} of {whose}'s {} sentences", self.of),
         };
         let accents = if self.accents_removed { ", accents removed to fit GSM-7" } else { "" };
         format!("composed from {kept}{accents}")
@@ -66,10 +126,11 @@ impl Composition {
 /// The profile's messages, encoded; every message over budget is an error.
 pub fn messages(selection: &Selection, options: &Options) -> Result<Vec<Message>, Vec<Diagnostic>> {
     let handout = selection.handout;
-    let budget = options.segments as usize;
     let profile = &selection.profile.name;
     if handout.messages.is_empty() {
-        return compose(handout, options).map(|m| vec![m]).map_err(|d| vec![d.profile(profile)]);
+        return compose(handout, options, &Body::summary(handout), Parts::ALL)
+            .map(|m| vec![m])
+            .map_err(|d| vec![d.profile(profile)]);
     }
     let mut errors = Vec::new();
     let mut encoded = Vec::new();
@@ -83,45 +144,60 @@ pub fn messages(selection: &Selection, options: &Options) -> Result<Vec<Message>
                 .profile(profile),
         );
     }
-    let rtl = handout.meta.direction == Direction::Rtl;
     for message in &handout.messages {
-        let at = (message.origin.line, message.origin.column);
-        match encode_for(&isolate(&message.text, rtl), options.encoding) {
-            Err(bad) => errors.push(
-                Diagnostic::error(
-                    &handout.path,
-                    "sms",
-                    format!("this message cannot be sent as GSM-7: {}", list(&bad)),
-                )
-                .at(at)
-                .hint("use `encoding = \"auto\"` or \"ucs2\" in the profile, or rewrite those characters")
-                .profile(profile),
-            ),
-            Ok(m) if m.segments > budget => {
-                let forced = encoding::unencodable(&m.text);
-                let why =
-                    if forced.is_empty() { String::new() } else { format!("; UCS-2 is forced by {}", list(&forced)) };
-                let (single, part) = m.encoding.limits();
-                let limit = if budget == 1 {
-                    format!("{single} units in one segment")
-                } else {
-                    format!("{} units in {budget} segments of {part}", part * budget)
-                };
-                errors.push(
-                    Diagnostic::error(
-                        &handout.path,
-                        "sms",
-                        format!("text message is {} segments, over the budget of {budget}: {} {} units (limit {limit}){why}", m.segments, m.encoding.name(), m.units),
-                    )
-                    .at(at)
-                    .hint("shorten the message, or raise `segments` in the profile")
-                    .profile(profile),
-                );
-            }
-            Ok(m) => encoded.push(Message { encoded: m, composed: None }),
+        match written(handout, &message.text, &message.origin, options) {
+            Ok(m) => encoded.push(Message::unscheduled(m, None)),
+            Err(d) => errors.push(d.profile(profile)),
         }
     }
     if errors.is_empty() { Ok(encoded) } else { Err(errors) }
+}
+
+/// A message the author wrote (at `origin`), encoded, or why it cannot be sent within the
+/// profile's budget.
+pub fn written(
+    handout: &Handout,
+    text: &str,
+    origin: &crate::model::Origin,
+    options: &Options,
+) -> Result<Encoded, Diagnostic> {
+    let budget = options.segments as usize;
+    let rtl = handout.meta.direction == Direction::Rtl;
+    let at = (origin.line, origin.column);
+    match encode_for(&isolate(text, rtl), options.encoding) {
+        Err(bad) => {
+            Err(Diagnostic::error(&origin.path, "sms", format!("this message cannot be sent as GSM-7: {}", list(&bad)))
+                .at(at)
+                .hint("use `encoding = \"auto\"` or \"ucs2\" in the profile, or rewrite those characters"))
+        }
+        Ok(m) if m.segments > budget => {
+            let forced = encoding::unencodable(&m.text);
+            let why = if forced.is_empty() { String::new() } else { format!("; UCS-2 is forced by {}", list(&forced)) };
+            let (single, part) = m.encoding.limits();
+            let limit = if budget == 1 {
+                format!("{single} units in one segment")
+            } else {
+                format!("{} units in {budget} segments of {part}", part * budget)
+            };
+            let units = format!("{} {} units (limit {limit}){why}", m.encoding.name(), m.units);
+            let (message, hint) = if options.purpose == Purpose::Healthcare {
+                (
+                    format!(
+                        "a health-care message fits one segment of 160 GSM-7 characters (the TCPA exemption, FCC 2015); this one is {} segments: {units}",
+                        m.segments
+                    ),
+                    "shorten it; one character GSM-7 lacks (an emoji, some accents) makes a segment 70 units: `encoding = \"gsm7\"` drops accents",
+                )
+            } else {
+                (
+                    format!("text message is {} segments, over the budget of {budget}: {units}", m.segments),
+                    "shorten the message, or raise `segments` in the profile",
+                )
+            };
+            Err(Diagnostic::error(&origin.path, "sms", message).at(at).hint(hint))
+        }
+        Ok(m) => Ok(m),
+    }
 }
 
 /// Whether `text` carries the phone number `phone`, however it is written: "(800) 662-4357"
@@ -164,37 +240,79 @@ pub fn list(chars: &[encoding::Unencodable]) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
-/// One message: the sender, the summary in whole sentences, the help line, the address when the
-/// profile asks, and how to stop the messages, in the handout's language. The most of the
-/// summary that fits the budget is kept: whole first, in GSM-7 without accents rather than
-/// shortened in UCS-2, and never cut inside a sentence.
-pub fn compose(handout: &Handout, options: &Options) -> Result<Message, Diagnostic> {
-    let rtl = handout.meta.direction == Direction::Rtl;
-    let contact = &handout.meta.contact;
-    let strings = &handout.strings;
-    let phone = contact.phone.as_deref().unwrap_or_default();
-    let sender = handout.brand.organisation.as_deref().map(|o| format!("{o}: ")).unwrap_or_default();
+/// The text a message is composed from, where it is written, and how messages about it
+/// name it.
+pub struct Body {
+    pub text: String,
+    pub at: (usize, usize),
+    /// "summary", or the section's id.
+    pub from: String,
+}
+
+impl Body {
+    pub fn summary(handout: &Handout) -> Body {
+        Body { text: handout.meta.summary.clone(), at: summary_place(handout), from: "summary".into() }
+    }
+
+    fn name(&self) -> String {
+        if self.from == "summary" { "the summary".into() } else { format!("section `{}`", self.from) }
+    }
+}
+
+/// Which of the sender's name and the way to stop a composed message carries (it always
+/// carries the help line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub sender: bool,
+    pub opt_out: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts { sender: true, opt_out: true };
+}
+
+/// The name messages are sent under: the profile's `sender`, else the organisation.
+pub fn sender_of<'a>(handout: &'a Handout, options: &'a Options) -> Option<&'a str> {
+    options.sender.as_deref().or(handout.brand.organisation.as_deref()).filter(|s| !s.trim().is_empty())
+}
+
+/// How to stop the messages in the handout's language (`None` when the profile turns it off),
+/// or an error when the language has no text for it.
+pub fn opt_out_text(handout: &Handout, options: &Options) -> Result<Option<String>, Diagnostic> {
     let lang = handout.meta.lang.as_str();
     let primary = handout.meta.lang.primary();
     let own = match &options.opt_out {
         OptOut::Texts(texts) => texts.get(lang).or_else(|| texts.get(&primary)).cloned(),
         _ => None,
     };
-    let opt_out = match (&options.opt_out, own) {
-        (OptOut::Off, _) => None,
-        (_, Some(text)) => Some(text),
+    match (&options.opt_out, own) {
+        (OptOut::Off, _) => Ok(None),
+        (_, Some(text)) => Ok(Some(text)),
         // A language with no text of its own would get the English one: never in a message.
-        _ if primary != "en" && strings.sms_opt_out == crate::locale::for_lang("en").sms_opt_out => {
-            return Err(Diagnostic::error(
+        _ if primary != "en" && handout.strings.sms_opt_out == crate::locale::for_lang("en").sms_opt_out => {
+            Err(Diagnostic::error(
                 &handout.path,
                 "sms",
                 format!("there is no {} (`{primary}`) text that says how to stop the messages", crate::locale::language_name(&primary)),
             )
             .at(summary_place(handout))
-            .hint(format!("add `sms-opt-out = \"...\"` to assets/locales/{primary}.toml, or `[opt-out]` with `{primary} = \"...\"` to handout.toml")));
+            .hint(format!("add `sms-opt-out = \"...\"` to assets/locales/{primary}.toml, or `[opt-out]` with `{primary} = \"...\"` to handout.toml")))
         }
-        _ => Some(strings.sms_opt_out.clone()),
-    };
+        _ => Ok(Some(handout.strings.sms_opt_out.clone())),
+    }
+}
+
+/// One message: the sender, `body` in whole sentences, the help line, the address when the
+/// profile asks, and how to stop the messages, in the handout's language (`parts` says whether
+/// the sender and the way to stop are wanted). The most of `body` that fits the budget is kept:
+/// whole first, in GSM-7 without accents rather than shortened in UCS-2, and never cut inside
+/// a sentence.
+pub fn compose(handout: &Handout, options: &Options, body: &Body, parts: Parts) -> Result<Message, Diagnostic> {
+    let rtl = handout.meta.direction == Direction::Rtl;
+    let contact = &handout.meta.contact;
+    let phone = contact.phone.as_deref().unwrap_or_default();
+    let sender = sender_of(handout, options).filter(|_| parts.sender).map(|o| format!("{o}: ")).unwrap_or_default();
+    let opt_out = if parts.opt_out { opt_out_text(handout, options)? } else { None };
     let url = options.include_url.then(|| contact.url.clone()).flatten();
     // "Name: number." reads right in every language ("Call Name" does not); "Call number." is
     // shorter.
@@ -202,24 +320,29 @@ pub fn compose(handout: &Handout, options: &Options) -> Result<Message, Diagnost
     if let Some(name) = contact.name.as_deref().filter(|n| !n.is_empty()) {
         helps.push(format!("{name}: {phone}."));
     }
-    helps.push(format!("{} {phone}.", strings.call));
-    let summary = handout.meta.summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    let sentences = sentence_ends(&summary);
+    helps.push(format!("{} {phone}.", handout.strings.call));
+    let text = body.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentences = sentence_ends(&text);
     let budget = options.segments as usize;
     let fits = |m: &Encoded| m.segments <= budget;
     for kept in (1..=sentences.len()).rev() {
-        let body = &summary[..sentences[kept - 1]];
+        let kept_text = &text[..sentences[kept - 1]];
         for help in &helps {
-            let parts = [Some(format!("{sender}{body}")), Some(help.clone()), url.clone(), opt_out.clone()];
-            let text = isolate(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "), rtl);
-            let composition = |accents_removed| Composition { sentences: kept, of: sentences.len(), accents_removed };
-            match encode_for(&text, options.encoding) {
-                Ok(m) if fits(&m) => return Ok(Message { encoded: m, composed: Some(composition(false)) }),
+            let pieces = [Some(format!("{sender}{kept_text}")), Some(help.clone()), url.clone(), opt_out.clone()];
+            let message = isolate(&pieces.into_iter().flatten().collect::<Vec<_>>().join(" "), rtl);
+            let composition = |accents_removed| Composition {
+                from: body.from.clone(),
+                sentences: kept,
+                of: sentences.len(),
+                accents_removed,
+            };
+            match encode_for(&message, options.encoding) {
+                Ok(m) if fits(&m) => return Ok(Message::unscheduled(m, Some(composition(false)))),
                 Ok(m) if options.encoding == SmsEncoding::Auto && m.encoding == encoding::Encoding::Ucs2 => {
-                    if let Ok(plain) = encode_for(&text, SmsEncoding::Gsm7)
+                    if let Ok(plain) = encode_for(&message, SmsEncoding::Gsm7)
                         && fits(&plain)
                     {
-                        return Ok(Message { encoded: plain, composed: Some(composition(true)) });
+                        return Ok(Message::unscheduled(plain, Some(composition(true))));
                     }
                 }
                 Ok(_) => {}
@@ -229,23 +352,35 @@ pub fn compose(handout: &Handout, options: &Options) -> Result<Message, Diagnost
                         "sms",
                         format!("the composed text message cannot be sent as GSM-7: {}", list(&bad)),
                     )
-                    .at(summary_place(handout))
+                    .at(body.at)
                     .hint("use `encoding = \"auto\"` or \"ucs2\" in the sms profile for this language"));
                 }
             }
         }
     }
-    let first = &summary[..sentences.first().copied().unwrap_or(summary.len())];
+    let first = &text[..sentences.first().copied().unwrap_or(text.len())];
+    let with = match (parts.sender && !sender.is_empty(), parts.opt_out && opt_out.is_some()) {
+        (true, true) => "with the sender, the help line and how to stop the messages",
+        (true, false) => "with the sender and the help line",
+        (false, true) => "with the help line and how to stop the messages",
+        (false, false) => "with the help line",
+    };
+    let hint = if body.from == "summary" {
+        "shorten the summary's first sentence, raise `segments` in the sms profile, or write the messages yourself with `sms = [\"...\"]`"
+    } else {
+        "write the message yourself in a ```sms block in the section, or shorten its first sentence"
+    };
     Err(Diagnostic::error(
         &handout.path,
         "sms",
         format!(
-            "the summary's first sentence (“{first}”) with the sender, the help line and how to stop the messages does not fit {budget} segment{}",
+            "{}'s first sentence (“{first}”) {with} does not fit {budget} segment{}",
+            body.name(),
             if budget == 1 { "" } else { "s" }
         ),
     )
-    .at(summary_place(handout))
-    .hint("shorten the summary's first sentence, raise `segments` in the sms profile, or write the messages yourself with `sms = [\"...\"]`"))
+    .at(body.at)
+    .hint(hint))
 }
 
 /// Where the summary is written, for messages about the composed text.
@@ -290,22 +425,38 @@ fn sentence_ends(summary: &str) -> Vec<usize> {
     ends
 }
 
-fn text_file(messages: &[Message]) -> String {
+/// For people: each message after a `#` line with its figures (and, in a series, when it is
+/// sent), then the replies to HELP and STOP.
+fn text_file(messages: &[Message], replies: Option<&series::Replies>, options: &Options) -> String {
     let mut out = String::new();
-    for (i, message) in messages.iter().enumerate() {
-        let m = &message.encoded;
+    if let (Some(zone), true) = (&options.time_zone, options.is_series()) {
+        // The author wrote the accents: say where they went.
+        let gsm7 = if options.encoding == SmsEncoding::Gsm7 {
+            "; accents removed to fit GSM-7 (`encoding = \"gsm7\"`)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("# Series of {} messages; hours in {zone}{gsm7}\n\n", messages.len()));
+    }
+    let figures = |m: &Encoded| {
         let plural = if m.segments == 1 { "" } else { "s" };
-        let composed = message.composed.map(|c| format!("; {}", c.describe())).unwrap_or_default();
+        format!("{}, {} characters, {} units, {} segment{plural}", m.encoding.name(), m.characters, m.units, m.segments)
+    };
+    for (i, message) in messages.iter().enumerate() {
+        let composed = message.composed.as_ref().map(|c| format!("; {}", c.describe())).unwrap_or_default();
+        let when = message.when().map(|w| format!(" ({w})")).unwrap_or_default();
         out.push_str(&format!(
-            "# Message {} of {}: {}, {} characters, {} units, {} segment{plural}{composed}\n{}\n\n",
+            "# Message {} of {}{when}: {}{composed}\n{}\n\n",
             i + 1,
             messages.len(),
-            m.encoding.name(),
-            m.characters,
-            m.units,
-            m.segments,
-            m.text
+            figures(&message.encoded),
+            message.encoded.text
         ));
+    }
+    if let Some(replies) = replies {
+        for (keyword, reply) in [("HELP", &replies.help), ("STOP", &replies.stop)] {
+            out.push_str(&format!("# Reply to {keyword}: {}\n{}\n\n", figures(reply), reply.text));
+        }
     }
     out
 }
@@ -315,26 +466,55 @@ struct JsonFile<'a> {
     handout: &'a str,
     lang: &'a str,
     profile: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_zone: Option<&'a str>,
     messages: &'a [Message],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replies: Option<&'a series::Replies>,
 }
 
-fn json_file(handout: &Handout, profile: &str, messages: &[Message]) -> String {
-    let file = JsonFile { handout: &handout.meta.slug, lang: handout.meta.lang.as_str(), profile, messages };
+fn json_file(
+    handout: &Handout,
+    profile: &str,
+    messages: &[Message],
+    replies: Option<&series::Replies>,
+    options: &Options,
+) -> String {
+    let file = JsonFile {
+        handout: &handout.meta.slug,
+        lang: handout.meta.lang.as_str(),
+        profile,
+        purpose: options.is_series().then_some(match options.purpose {
+            Purpose::Healthcare => "healthcare",
+            Purpose::General => "general",
+        }),
+        time_zone: options.time_zone.as_deref(),
+        messages,
+        replies,
+    };
     serde_json::to_string_pretty(&file).expect("messages serialize") + "\n"
 }
 
-/// The CSV for bulk upload (RFC 4180). A cell that a spreadsheet would run as a formula
-/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`.
+/// The schedule for bulk upload (RFC 4180): each message with its number, day and hour (empty
+/// outside a series). A cell that a spreadsheet would run as a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`.
 fn csv_file(handout: &Handout, messages: &[Message]) -> String {
-    let mut out = String::from("handout,lang,message,encoding,segments\r\n");
-    for m in messages.iter().map(|m| &m.encoded) {
+    let mut out = String::from("handout,lang,message,day,hour,encoding,segments,text\r\n");
+    for (i, message) in messages.iter().enumerate() {
+        let m = &message.encoded;
+        let number = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
         out.push_str(&format!(
-            "{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{}\r\n",
             csv_field(&handout.meta.slug),
             csv_field(handout.meta.lang.as_str()),
-            csv_field(&m.text),
+            i + 1,
+            number(message.day),
+            number(message.hour.map(u32::from)),
             m.encoding.name(),
-            m.segments
+            m.segments,
+            csv_field(&m.text),
         ));
     }
     out
