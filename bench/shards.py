@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times `handout build` of a generated 200-handout catalog whole and split into 2 and 4 shares
+"""Times `handout build` of a generated 200-handout catalog (PDF, EPUB, SMS, web page) whole and split into 2 and 4 shares
 (`--shard K/N`), each share cold, as one job of a CI matrix would run it. Medians of --runs.
 
     python3 bench/shards.py [--handouts 200] [--runs 3] [--binary target/release/handout]
@@ -22,7 +22,7 @@ def main():
     def cold(extra):
         shutil.rmtree(os.path.join(root, "out"), ignore_errors=True)
         start = time.perf_counter()
-        subprocess.run([args.binary, "build", "-q", "-o", "out", *extra], cwd=root, check=True, capture_output=True)
+        subprocess.run([args.binary, "build", "-q", "-o", "out", *catalog.PROFILES, "--profile", "web", *extra], cwd=root, check=True, capture_output=True)
         return time.perf_counter() - start
 
     for n in (1, 2, 4):

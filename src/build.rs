@@ -88,6 +88,7 @@ pub fn build(
         .map(|p| cache::project_fingerprint(&p.root, &p.inputs(), &options.font_paths, clock))
         .collect();
     let jobs: Vec<_> = loaded.handouts.iter().zip(&refused).collect();
+    let file_prints = cache::FilePrints::default();
     let results = crate::parallel::map(&jobs, |&(entry, &refused)| {
         let out_dir = out_dir_of(entry);
         let project = loaded.project_of(entry);
@@ -102,6 +103,7 @@ pub fn build(
             &read_by_outputs,
             project.root.path(),
             &project_prints[entry.project],
+            &file_prints,
         );
         let slug = &entry.handout.meta.slug;
         let outcome = if refused {

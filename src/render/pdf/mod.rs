@@ -91,6 +91,34 @@ pub struct Typeset {
     world: HandoutWorld,
     geometry: Geometry,
     today: Date,
+    timings: Timings,
+}
+
+/// Where a PDF's time went, printed on stderr when `HANDOUT_TIMINGS` is set (for the
+/// benchmarks: BENCHMARKS.md). `HANDOUT_TYPST_PROJECT=DIR` also writes each PDF's last layout
+/// as a Typst project, for comparing with the `typst` command.
+#[derive(Default)]
+struct Timings {
+    /// Typst layouts made while fitting the pages, and their time.
+    compiles: u32,
+    layout: std::time::Duration,
+    export: std::time::Duration,
+    finish: std::time::Duration,
+}
+
+impl Timings {
+    fn report(&self, slug: &str, profile: &str, pages: usize) {
+        if std::env::var_os("HANDOUT_TIMINGS").is_some() {
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            eprintln!(
+                "timings {slug}/{profile}: pages={pages} layouts={} layout_ms={:.1} export_ms={:.1} finish_ms={:.1}",
+                self.compiles,
+                ms(self.layout),
+                ms(self.export),
+                ms(self.finish)
+            );
+        }
+    }
 }
 
 impl PdfRenderer {
@@ -148,9 +176,13 @@ impl PdfRenderer {
 
         let today = Date::from_unix(context.timestamp);
         let mut world = HandoutWorld::new(engine.clone(), template, files, today);
+        let mut timings = Timings::default();
         let mut compile = |fit: &Fit| {
             world.set_file(DATA_FILE, data.bytes(fit));
+            let started = std::time::Instant::now();
             let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+            timings.compiles += 1;
+            timings.layout += started.elapsed();
             output.map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))
         };
         let measure = |document: &PagedDocument| fit::measure(document, &geometry);
@@ -188,7 +220,7 @@ impl PdfRenderer {
         if !overflows.is_empty() {
             return Err(overflows.iter().map(|word| too_wide(selection, word)).collect());
         }
-        Ok(Typeset { document, world, geometry, today })
+        Ok(Typeset { document, world, geometry, today, timings })
     }
 }
 
@@ -198,7 +230,7 @@ fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Resul
     let handout = selection.handout;
     let profile = &selection.profile.name;
     let error = |message: String| Diagnostic::error(&handout.path, "pdf", message).profile(profile);
-    let Typeset { document, world, geometry, today } = typeset;
+    let Typeset { document, world, geometry, today, mut timings } = typeset;
     // PDF/X-4 is built on PDF 1.6.
     let standard: &[PdfStandard] = if options.accessible {
         &[PdfStandard::Ua_1]
@@ -225,8 +257,10 @@ fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Resul
         tagged: options.accessible,
         ..PdfOptions::default()
     };
+    let started = std::time::Instant::now();
     let bytes = typst_pdf::pdf(&document, &pdf_options)
         .map_err(|errors| typst_errors(&world, &errors, options, &error, &selection.profile.origin))?;
+    timings.export = started.elapsed();
     let press = match &options.press {
         Some(condition @ press::Condition::Custom { path, .. }) => Some((
             condition,
@@ -246,8 +280,15 @@ fn export(context: &RenderContext, options: &Options, typeset: Typeset) -> Resul
         outside_groups_last: if options.layout == Layout::Trifold && options.accessible { 2 } else { 0 },
         press: press.as_ref().map(|(condition, profile)| (*condition, profile.as_ref())),
     };
+    let started = std::time::Instant::now();
     let bytes = finish::finish(&bytes, &geometry, &extras)
         .map_err(|e| vec![error(format!("could not finish the PDF: {e}"))])?;
+    timings.finish = started.elapsed();
+    timings.report(&handout.meta.slug, profile, document.pages().len());
+    if let Some(dir) = std::env::var_os("HANDOUT_TYPST_PROJECT") {
+        let dir = PathBuf::from(dir).join(format!("{}-{profile}", handout.meta.slug));
+        world.write_project(&dir).map_err(|e| vec![error(format!("cannot write {}: {e}", dir.display()))])?;
+    }
     Ok(vec![Artifact { file_name: format!("{profile}.pdf"), bytes }])
 }
 

@@ -69,6 +69,24 @@ impl HandoutWorld {
     }
 }
 
+impl HandoutWorld {
+    /// Writes the template and the files it reads into `dir`, as a Typst project that the
+    /// `typst` command compiles to the same pages (`typst compile --font-path fonts
+    /// DIR/handout.typ`): the floor the benchmarks compare with (BENCHMARKS.md).
+    pub fn write_project(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join("handout.typ"), self.source.text())?;
+        for (id, bytes) in &self.files {
+            let path = dir.join(id.vpath().get_without_slash());
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes.as_slice())?;
+        }
+        Ok(())
+    }
+}
+
 impl World for HandoutWorld {
     fn library(&self) -> &LazyHash<Library> {
         &self.engine.library
