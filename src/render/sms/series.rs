@@ -134,12 +134,13 @@ fn first_sentences(blocks: &[Block]) -> String {
     text.trim().to_string()
 }
 
-/// Whether `text` names the sender and says how to stop: one of the carriers' stop words, in
-/// capitals, as a word of its own.
+/// Whether `text` names the sender, in any case.
 fn names(text: &str, sender: &str) -> bool {
     text.to_lowercase().contains(&sender.to_lowercase())
 }
 
+/// Whether `text` says how to stop: one of the carriers' stop words, in capitals, as a word of
+/// its own.
 fn says_how_to_stop(text: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric()).any(|word| STOP_WORDS.contains(&word))
 }
