@@ -33,11 +33,16 @@ pub fn keys() -> Vec<String> {
     built_in("en").expect("English is built in").keys().cloned().collect()
 }
 
+/// A built-in locale's keys, parsed once per process (a catalog resolves hundreds of handouts).
 fn built_in(primary: &str) -> Option<toml::Table> {
-    BUILT_IN
-        .iter()
-        .find(|(tag, _)| *tag == primary)
-        .map(|(_, text)| toml::from_str(text).expect("built-in locale files are valid (tested)"))
+    static PARSED: std::sync::OnceLock<Vec<(&str, toml::Table)>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        BUILT_IN
+            .iter()
+            .map(|(tag, text)| (*tag, toml::from_str(text).expect("built-in locale files are valid (tested)")))
+            .collect()
+    });
+    parsed.iter().find(|(tag, _)| *tag == primary).map(|(_, table)| table.clone())
 }
 
 /// The strings for `lang` (e.g. `es-MX` uses `es`), with the keys that fell back to English.

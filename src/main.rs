@@ -25,6 +25,14 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // No transparent huge pages: each first touch of one zeroes 2 MiB, most of which a
+    // short-lived build never uses. Measured: up to 60 % of a build's CPU in the kernel clearing
+    // pages, and about a third more memory (see BENCHMARKS.md).
+    #[cfg(target_os = "linux")]
+    // SAFETY: a process flag, read by the kernel at each later page fault; no memory is touched.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,
@@ -64,6 +72,9 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
+            // The process ends here: freeing every handout's tree node by node cost about 5 % of
+            // a warm catalog build, and the system takes the memory back at once.
+            std::mem::forget(loaded);
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             if json {
                 print_json(&report);

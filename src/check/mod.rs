@@ -91,13 +91,26 @@ pub fn reading_level(entry: &LoadedHandout, max_grade: Option<f64>) -> Vec<Diagn
         };
         found.push(level_finding(&text, lang, figures, &format!("{what}{outputs}"), &handout.path, section.line));
     }
+    // Outputs that print the same sections share one measurement: their text, and its figures
+    // when it reads too hard.
+    type TooHard = Option<(String, String)>;
+    let mut measured: Vec<(Vec<&str>, TooHard)> = Vec::new();
     for output in &read {
         let sections: Vec<&Section> = handout.sections.iter().filter(|s| output.profile.includes(&s.id)).collect();
         if sections.iter().any(|s| hard.contains(&s.id.as_str())) {
             continue;
         }
-        let text: String = sections.iter().map(|s| readability::section_text(s)).collect();
-        if let Some(figures) = too_hard(&text, lang, max_grade) {
+        let ids: Vec<&str> = sections.iter().map(|s| s.id.as_str()).collect();
+        let index = match measured.iter().position(|(seen, _)| *seen == ids) {
+            Some(index) => index,
+            None => {
+                let text: String = sections.iter().map(|s| readability::section_text(s)).collect();
+                let found = too_hard(&text, lang, max_grade).map(|figures| (text, figures));
+                measured.push((ids, found));
+                measured.len() - 1
+            }
+        };
+        if let Some((text, figures)) = measured[index].1.clone() {
             let what = format!("the text of output `{}`", output.profile.name);
             let line = output.profile.origin.line;
             found.push(

@@ -78,8 +78,13 @@ pub fn measure(text: &str, lang: &Lang) -> Option<Readability> {
     let words = word_count(text);
     let all = sentences(text);
     let sentences = all.len().saturating_sub(all.iter().filter(|s| word_count(s) <= 2).count()).max(1);
-    let syllables = syllables(text, hyphenation);
-    let polysyllables = text.split_whitespace().filter(|w| self::syllables(w, hyphenation) >= 3).count();
+    // Each word's syllables once: their sum, and how many words have three or more.
+    let (mut syllables, mut polysyllables) = (0, 0);
+    for word in text.split_whitespace() {
+        let count = self::syllables(word, hyphenation);
+        syllables += count;
+        polysyllables += usize::from(count >= 3);
+    }
     if words == 0 {
         return None;
     }
@@ -141,10 +146,14 @@ pub fn hardest(text: &str, lang: &Lang) -> (Vec<String>, Vec<String>) {
     let average = scored.iter().map(|(score, _)| score).sum::<f64>() / scored.len().max(1) as f64;
     scored.retain(|(score, _)| *score >= average);
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut words: Vec<String> = without_punctuation(text).split_whitespace().map(str::to_string).collect();
-    words.sort_by_key(|w| std::cmp::Reverse(syllables(w, hyphenation) * 100 + w.chars().count()));
+    // Each word once (its first spelling), hyphenated once.
     let mut seen = std::collections::HashSet::new();
-    words.retain(|w| seen.insert(w.to_lowercase()));
+    let mut words: Vec<String> = without_punctuation(text)
+        .split_whitespace()
+        .filter(|w| seen.insert(w.to_lowercase()))
+        .map(str::to_string)
+        .collect();
+    words.sort_by_cached_key(|w| std::cmp::Reverse(syllables(w, hyphenation) * 100 + w.chars().count()));
     (scored.into_iter().take(3).map(|(_, s)| s.to_string()).collect(), words.into_iter().take(5).collect())
 }
 
