@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Median wall time, CPU time and peak RSS of N runs of one command: `python3 bench/med.py N [--pre "shell command run before each"] -- command...`"""
-import os, sys, time, statistics, subprocess, shlex
+import os, sys, time, statistics, subprocess
 args = sys.argv[1:]
 n = int(args.pop(0)); pre = None
 if args[0] == "--pre": args.pop(0); pre = args.pop(0)
