@@ -110,11 +110,11 @@ pub fn reading_level(entry: &LoadedHandout, max_grade: Option<f64>) -> Vec<Diagn
                 measured.len() - 1
             }
         };
-        if let Some((text, figures)) = measured[index].1.clone() {
+        if let Some((text, figures)) = &measured[index].1 {
             let what = format!("the text of output `{}`", output.profile.name);
             let line = output.profile.origin.line;
             found.push(
-                level_finding(&text, lang, figures, &what, &output.profile.origin.path, line)
+                level_finding(text, lang, figures.clone(), &what, &output.profile.origin.path, line)
                     .profile(&output.profile.name),
             );
         }
